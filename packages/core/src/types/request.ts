@@ -1,0 +1,63 @@
+import type { Dispatcher } from 'undici'
+import type { ChatMessage, FunctionTool, ResponseFormat, ToolChoice } from './chat.js'
+
+/** What the client needs of a session. `LlmSession` (session/) satisfies it. */
+export interface SessionLike {
+  readonly id: string
+  readonly dispatcher: Dispatcher
+  readonly closed: boolean
+}
+
+/** Per-call options shared by completion, stream and embedding. */
+export interface CallOptions {
+  signal?: AbortSignal
+  /** Total milliseconds for the call, retries included. Default: the client's, 10 minutes. */
+  timeout?: number
+  /** Retries after the first attempt. Default: the client's, 2. */
+  retries?: number
+  apiKey?: string
+  baseUrl?: string
+  headers?: Record<string, string>
+  /** Per-call session injection: an LlmSession or any undici Dispatcher. */
+  session?: SessionLike | Dispatcher
+}
+
+export interface CompletionRequest extends CallOptions {
+  /** `provider/model`, e.g. `openai/gpt-4o`, `anthropic/claude-sonnet-4-5`, `azure/my-deployment`. */
+  model: string
+  messages: ChatMessage[]
+  tools?: FunctionTool[]
+  tool_choice?: ToolChoice
+  temperature?: number
+  top_p?: number
+  max_tokens?: number
+  max_completion_tokens?: number
+  response_format?: ResponseFormat
+  stop?: string | string[]
+  seed?: number
+  user?: string
+  parallel_tool_calls?: boolean
+  /** Milliseconds allowed between two stream chunks before a `TimeoutError` (idle). */
+  idleTimeout?: number
+  /** Provider-specific body fields passed through as they are. */
+  extraBody?: Record<string, unknown>
+}
+
+export interface EmbeddingRequest extends CallOptions {
+  model: string
+  input: string | string[]
+  dimensions?: number
+  user?: string
+}
+
+/** What a result tells beside its OpenAI shape. Read it with `getCallInfo(result)`. */
+export interface CallInfo {
+  provider: string
+  model: string
+  sessionId: string | undefined
+  attempts: number
+  latencyMs: number
+  requestId: string | undefined
+  /** Rate-limit response headers as sent (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimit: Record<string, string>
+}

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const packages = readdirSync(join(root, 'packages')).map((folder) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as {
+    name: string
+  }
+  return { folder, name: manifest.name }
+})
+
+// Each built package is loaded by a plain Node process, as an application would load it:
+// once with `import` (ESM) and once with `require()` (CommonJS, as NestJS 11 apps compile).
+function loadIn(folder: string, source: string, type: 'module' | 'commonjs'): string[] {
+  const output = execFileSync(process.execPath, [`--input-type=${type}`, '-e', source], {
+    cwd: join(root, 'packages', folder),
+    encoding: 'utf8',
+  })
+  return JSON.parse(output) as string[]
+}
+
+describe.each(packages)('$name as built', ({ folder, name }) => {
+  it('loads with import', () => {
+    const exports = loadIn(
+      folder,
+      `const m = await import('${name}'); console.log(JSON.stringify(Object.keys(m)))`,
+      'module',
+    )
+    expect(exports.length).toBeGreaterThan(0)
+  })
+
+  it('loads with require() and exposes the same names', () => {
+    const esm = loadIn(
+      folder,
+      `const m = await import('${name}'); console.log(JSON.stringify(Object.keys(m).sort()))`,
+      'module',
+    )
+    const cjs = loadIn(
+      folder,
+      `const m = require('${name}'); console.log(JSON.stringify(Object.keys(m).sort()))`,
+      'commonjs',
+    )
+    expect(cjs).toEqual(esm.filter((key) => key !== 'default'))
+  })
+})
