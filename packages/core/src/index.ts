@@ -18,6 +18,10 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { LlmSession, SessionStats } from './session/create-session.js'
+export { createSession } from './session/create-session.js'
+export { getDefaultSession, setDefaultSession } from './session/default-session.js'
+export type { SessionLogger, SessionOptions, SessionTlsOptions } from './session/session-options.js'
 export type {
   AssistantMessage,
   ChatCompletion,
