@@ -101,7 +101,11 @@ function ipv6Bytes(address: string): Buffer {
   const headGroups = head ? head.split(':') : []
   const tailGroups = tail ? tail.split(':') : []
   const missing = 8 - headGroups.length - tailGroups.length
-  const groups = [...headGroups, ...Array<string>(address.includes('::') ? missing : 0).fill('0'), ...tailGroups]
+  const groups = [
+    ...headGroups,
+    ...Array<string>(address.includes('::') ? missing : 0).fill('0'),
+    ...tailGroups,
+  ]
   const bytes = Buffer.alloc(16)
   groups.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2))
   return bytes
@@ -117,7 +121,11 @@ function ipv6Bytes(address: string): Buffer {
  */
 export function createTestCertificates(options: TestCertificatesOptions = {}): TestCertificates {
   const hosts = options.hosts ?? ['127.0.0.1', 'localhost', '::1']
-  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((host) => typeof host !== 'string' || !host)) {
+  if (
+    !Array.isArray(hosts) ||
+    hosts.length === 0 ||
+    hosts.some((host) => typeof host !== 'string' || !host)
+  ) {
     throw new InvalidArgumentError('hosts must be a non-empty array of host names or IP addresses', {
       field: 'hosts',
     })
