@@ -164,7 +164,11 @@ export async function handleRequest(
     exchange.route = matched
       ? `${matched.route}${exchange.stream && !matched.route.startsWith('gemini') && !matched.route.startsWith('vertex') ? '.stream' : ''}`
       : 'unknown'
-    const authHeader = detectAuthHeader(req.headers, url, matched?.format.credentialHeaders(matched.route) ?? [])
+    const authHeader = detectAuthHeader(
+      req.headers,
+      url,
+      matched?.format.credentialHeaders(matched.route) ?? [],
+    )
     const selection = matched
       ? selectMockFault(req.headers, exchange.model, matched.route)
       : { fault: undefined }

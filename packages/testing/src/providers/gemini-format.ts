@@ -121,7 +121,8 @@ export const geminiFormat: MockWireFormat = {
     const statusName = statusNames[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION')
     return { status, body: { error: { code: status, message, status: statusName, details } } }
   },
-  credentialHeaders: (route) => (route.startsWith('vertex.') ? ['authorization'] : ['x-goog-api-key', 'query-key']),
+  credentialHeaders: (route) =>
+    route.startsWith('vertex.') ? ['authorization'] : ['x-goog-api-key', 'query-key'],
   authenticate(exchange, authHeader) {
     if (exchange.route.startsWith('vertex.')) {
       const match = /^Bearer (.+)$/.exec(exchange.req.headers.authorization ?? '')

@@ -183,11 +183,10 @@ export const openAiFormat: MockWireFormat = {
       errorTypes[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null])
     return { status, body: { error: { message, type, param: null, code } } }
   },
+  credentialHeaders: (route) =>
+    route.startsWith('azure.') ? ['api-key', 'authorization'] : ['authorization', 'api-key'],
   authenticate(exchange, authHeader) {
-    const accepted = exchange.route.startsWith('azure.')
-      ? ['api-key', 'authorization']
-      : ['authorization', 'api-key']
-    if (authHeader !== undefined && accepted.includes(authHeader)) return undefined
+    if (authHeader === 'api-key' || authHeader === 'authorization') return undefined
     return this.error(
       exchange,
       401,
