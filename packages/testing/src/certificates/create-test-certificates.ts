@@ -107,7 +107,9 @@ function ipv6Bytes(address: string): Buffer {
     ...tailGroups,
   ]
   const bytes = Buffer.alloc(16)
-  groups.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2))
+  groups.forEach((group, index) => {
+    bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2)
+  })
   return bytes
 }
 

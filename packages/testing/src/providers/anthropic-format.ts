@@ -23,7 +23,8 @@ const stopReasons = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_
 
 function answerFor(exchange: MockExchange): MockAnswer {
   const messages = (Array.isArray(exchange.body.messages) ? exchange.body.messages : []) as Message[]
-  const lastUser = messages.findLast((message) => message?.role === 'user')
+  // Tool results come in a user turn without text: echo the last user text instead.
+  const lastUser = messages.findLast((message) => message?.role === 'user' && textOf(message.content) !== '')
   const last = messages.at(-1)
   const hasToolResults =
     Array.isArray(last?.content) &&

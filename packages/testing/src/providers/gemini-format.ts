@@ -24,7 +24,9 @@ const partsText = (parts: Part[] | undefined) => (parts ?? []).map((part) => par
 
 function answerFor(exchange: MockExchange): MockAnswer {
   const contents = (Array.isArray(exchange.body.contents) ? exchange.body.contents : []) as Content[]
-  const lastUser = contents.findLast((content) => content?.role === undefined || content.role === 'user')
+  const lastUser = contents.findLast(
+    (content) => (content?.role === undefined || content.role === 'user') && partsText(content.parts) !== '',
+  )
   const tools = (Array.isArray(exchange.body.tools) ? exchange.body.tools : []) as {
     functionDeclarations?: unknown[]
   }[]
