@@ -1,6 +1,10 @@
 export type { TestCertificates, TestCertificatesOptions } from './certificates/create-test-certificates.js'
 export { createTestCertificates } from './certificates/create-test-certificates.js'
 export { InvalidArgumentError } from './invalid-argument-error.js'
+export type { AssertNoLeaksOptions } from './leaks/assert-no-leaks.js'
+export { assertNoLeaks, expectNoOpenConnections, LeakError } from './leaks/assert-no-leaks.js'
+export type { OpenFileDescriptor } from './leaks/count-open-file-descriptors.js'
+export { countOpenFileDescriptors, listOpenFileDescriptors } from './leaks/count-open-file-descriptors.js'
 export type { MockRecordedRequest } from './mock-provider/handle-request.js'
 export type { MockFaultName } from './mock-provider/mock-fault.js'
 export type {

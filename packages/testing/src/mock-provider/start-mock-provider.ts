@@ -164,10 +164,11 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       closing ??= (async () => {
         state.closing = true
         for (const controller of state.exchanges) controller.abort()
-        const closed = once(server, 'close')
+        const closed = [once(server, 'close'), ...[...sockets].map((socket) => once(socket, 'close'))]
         server.close()
         for (const socket of sockets) socket.destroy()
-        await closed
+        // The server's 'close' can come before its sockets' 'close'; wait for all, so the counts are final.
+        await Promise.all(closed)
       })()
       return closing
     },
