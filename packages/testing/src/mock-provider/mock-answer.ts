@@ -62,10 +62,18 @@ export function createMockAnswer(exchange: MockExchange, input: AnswerInput): Mo
   }
   let pieces: string[]
   if (exchange.fault?.name === 'oversized') {
-    // 1 KiB pieces: an answer many times larger than any socket buffer.
+    // 16 KiB pieces: an answer many times larger than any socket buffer; max tokens do not cut it.
     const size = exchange.fault.size ?? options.oversizedBytes
-    const piece = 'lorem ipsum '.repeat(86).slice(0, 1024)
-    pieces = fit([piece], Math.max(1, Math.ceil(size / 1024)))
+    const piece = 'lorem ipsum '.repeat(1366).slice(0, 16 * 1024)
+    pieces = fit([piece], Math.max(1, Math.ceil(size / piece.length)))
+    return {
+      pieces,
+      text: pieces.join(''),
+      toolCalls: [],
+      finish: 'stop',
+      promptTokens,
+      completionTokens: pieces.length,
+    }
   } else {
     const reply =
       typeof options.reply === 'function'

@@ -44,11 +44,13 @@ export async function stall(exchange: MockExchange): Promise<never> {
   throw new MockAbortError()
 }
 
-/** Resets the TCP connection (RST), as a crashed proxy or provider would. */
-export function cut(exchange: MockExchange): void {
+/** Drops the connection: with a TCP reset (RST), or closed abruptly mid-body ('close'). */
+export function cut(exchange: MockExchange, how: 'reset' | 'close' = 'reset'): void {
   exchange.cutByMock = true
   const socket = exchange.req.socket
-  if (typeof socket.resetAndDestroy === 'function' && !exchange.options.tls) socket.resetAndDestroy()
+  // TLS sockets cannot send a bare RST from Node; they are destroyed instead.
+  if (how === 'reset' && !exchange.options.tls) socket.resetAndDestroy()
+  else if (how === 'close') socket.destroySoon() // after the bytes already written are flushed
   else socket.destroy()
 }
 

@@ -26,7 +26,8 @@ export async function sendStream(exchange: MockExchange, plan: StreamPlan): Prom
   for (let index = 0; index <= frames.length; index++) {
     if (index > 0 && index < frames.length) await wait(exchange, options.chunkDelayMs)
     if (index === midpoint) {
-      if (fault?.name === 'reset-mid-stream') return cut(exchange)
+      // FIN, not RST: an RST would make the client's kernel drop the bytes it has not read yet.
+      if (fault?.name === 'reset-mid-stream') return cut(exchange, 'close')
       if (fault?.name === 'stall-mid-stream') return stall(exchange)
       if (fault?.name === 'stream-error') {
         await write(exchange, plan.errorFrame)
@@ -62,7 +63,7 @@ export async function sendJson(
   })
   if (name === 'reset-mid-stream' || name === 'stall-mid-stream') {
     await write(exchange, half)
-    return name === 'reset-mid-stream' ? cut(exchange) : stall(exchange)
+    return name === 'reset-mid-stream' ? cut(exchange, 'close') : stall(exchange)
   }
   if (broken) {
     await write(exchange, half)
