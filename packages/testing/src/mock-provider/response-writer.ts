@@ -50,7 +50,8 @@ export function cut(exchange: MockExchange, how: 'reset' | 'close' = 'reset'): v
   const socket = exchange.req.socket
   // TLS sockets cannot send a bare RST from Node; they are destroyed instead.
   if (how === 'reset' && !exchange.options.tls) socket.resetAndDestroy()
-  else if (how === 'close') socket.destroySoon() // after the bytes already written are flushed
+  else if (how === 'close')
+    socket.destroySoon() // after the bytes already written are flushed
   else socket.destroy()
 }
 
