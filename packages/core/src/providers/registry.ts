@@ -1,13 +1,21 @@
+import { anthropicProvider } from './anthropic/anthropic-provider.js'
 import { azureProvider } from './azure/azure-provider.js'
+import { geminiProvider } from './gemini/gemini-provider.js'
+import { ollamaProvider } from './ollama/ollama-provider.js'
 import { openaiProvider } from './openai/openai-provider.js'
 import { openAICompatibleProviders } from './openai-compatible/openai-compatible-presets.js'
 import type { ProviderDefinition } from './provider.js'
+import { vertexProvider } from './vertex/vertex-provider.js'
 
 /** Every built-in provider, by the prefix used in model strings. */
 const builtInProviders: readonly ProviderDefinition[] = [
   openaiProvider,
   azureProvider,
   ...openAICompatibleProviders,
+  anthropicProvider,
+  geminiProvider,
+  vertexProvider,
+  ollamaProvider,
 ]
 
 const registry = new Map<string, ProviderDefinition>(
