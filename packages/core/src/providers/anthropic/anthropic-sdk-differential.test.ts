@@ -117,7 +117,7 @@ describe('anthropic: our assembly agrees with @anthropic-ai/sdk MessageStream', 
       }
 
       expect(choice.finish_reason).toBe(mapAnthropicStopReason(expected.stop_reason))
-      expect(actual.usage).toEqual(mapAnthropicUsage(expected.usage))
+      expect(actual.usage).toEqual(mapAnthropicUsage({ ...expected.usage }))
       expect(actual.id).toBe(expected.id)
     })
   }
