@@ -30,17 +30,6 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
-export type { OpenAICompatibleProviderOptions } from './providers/openai-compatible/define-openai-compatible-provider.js'
-export { defineOpenAICompatibleProvider } from './providers/openai-compatible/define-openai-compatible-provider.js'
-export type {
-  ChunkMapper,
-  ProviderCallContext,
-  ProviderDefinition,
-  ProviderHttpRequest,
-  ProviderHttpResponse,
-  ProviderResponseContext,
-  StreamEvent,
-} from './providers/provider.js'
 export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'
