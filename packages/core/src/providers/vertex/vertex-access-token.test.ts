@@ -135,7 +135,7 @@ function context(settings: Record<string, unknown>, send: ProviderCallContext['s
     provider: 'vertex',
     model: 'gemini-2.5-flash',
     apiKey: undefined,
-    baseUrl: '',
+    baseUrl: 'https://aiplatform.googleapis.com/v1', // the provider's default, as the client passes it
     headers: {},
     settings,
     send,

@@ -7,6 +7,11 @@ import { createGeminiRequestBody } from '../gemini/prepare-gemini-request.js'
 import type { ProviderCallContext, ProviderDefinition, ProviderHttpRequest } from '../provider.js'
 import { resolveVertexAccessToken, type VertexSettings } from './vertex-access-token.js'
 
+/**
+ * The client needs a default base URL; this one (the global endpoint) means "pick the host from
+ * the location", so a regional location still gets `{location}-aiplatform.googleapis.com`.
+ */
+export const VERTEX_DEFAULT_BASE_URL = 'https://aiplatform.googleapis.com/v1'
 /** Used when neither `providers.vertex.location` nor VERTEX_LOCATION is set. */
 export const VERTEX_DEFAULT_LOCATION = 'us-central1'
 
@@ -39,7 +44,8 @@ export function getVertexModelUrl(
     )
   }
   const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`
-  const base = (settings.baseUrl ?? (context.baseUrl || `https://${host}/v1`)).replace(/\/+$/, '')
+  const given = settings.baseUrl ?? context.baseUrl
+  const base = (given && given !== VERTEX_DEFAULT_BASE_URL ? given : `https://${host}/v1`).replace(/\/+$/, '')
   const model = encodeURIComponent(context.model)
   return `${base}/projects/${encodeURIComponent(project)}/locations/${location}/publishers/google/models/${model}`
 }
@@ -81,6 +87,8 @@ export const vertexProvider: ProviderDefinition = {
   name: 'vertex',
   apiKeyEnv: [],
   apiKeyRequired: false,
+  defaultBaseUrl: VERTEX_DEFAULT_BASE_URL,
+  baseUrlEnv: ['VERTEX_BASE_URL'],
   streamFormat: 'sse',
   createChatRequest: createVertexChatRequest,
   parseChatResponse: parseGeminiResponse,
