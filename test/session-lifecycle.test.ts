@@ -66,7 +66,9 @@ describe('close()', () => {
     const other = createSession()
     await other.dispatcher.close()
     expect(other.closed).toBe(true)
-    await expect(fetch(server.origin, { dispatcher: other.dispatcher } as RequestInit)).rejects.toThrow()
+    await expect(
+      fetch(server.origin, { dispatcher: other.dispatcher } as unknown as RequestInit),
+    ).rejects.toThrow()
   })
 })
 

@@ -57,6 +57,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
+  const allClosed = (): Promise<void> => {
+    if (open.size === 0) return Promise.resolve()
+    return new Promise((resolve) => waiters.push(resolve))
+  }
   return {
     origin: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
@@ -67,14 +71,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     get openConnections() {
       return open.size
     },
-    allClosed() {
-      if (open.size === 0) return Promise.resolve()
-      return new Promise((resolve) => waiters.push(resolve))
-    },
+    allClosed,
     async close() {
       server.closeAllConnections()
       server.close()
-      await this.allClosed()
+      await allClosed()
     },
   }
 }

@@ -11,6 +11,8 @@ const secretHeaders = new Set([
 /** Query parameters whose values are credentials (Gemini's `key=`, signed URLs). */
 const secretParameters = new Set(['key', 'api_key', 'api-key', 'apikey', 'access_token', 'token', 'sig'])
 
+const webSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'socks:', 'socks5:'])
+
 export const redacted = '[REDACTED]'
 
 /**
@@ -64,6 +66,8 @@ export function redactUrl(url: string | URL): string {
   } catch {
     return '[REDACTED URL]'
   }
+  // Other schemes (`user:secret@host` parses as scheme `user:`) keep user info in the path.
+  if (!webSchemes.has(parsed.protocol)) return '[REDACTED URL]'
   const hadUserInfo = parsed.username !== '' || parsed.password !== ''
   parsed.username = ''
   parsed.password = ''
