@@ -150,7 +150,13 @@ export function openSession(
         log?.('debug', 'session closing', { ...base, inFlight: tracker.inFlight })
         await tracker.drained()
         if (destroying !== undefined) return destroying
-        if (owned) await transport.close()
+        try {
+          if (owned) await transport.close()
+        } catch (error) {
+          // destroy() overtook the graceful close: its outcome is the session's.
+          if (destroying === undefined) throw error
+          return destroying
+        }
         finish('closed')
       })()
       return closing
