@@ -6,7 +6,7 @@ import { captureCreationSite, stopWatching, watchForLeak } from './leak-warning.
 import { loadUndici } from './load-undici.js'
 import { redactUrl } from './redact.js'
 import { createRequestTracker } from './request-tracker.js'
-import { createSessionDispatcher, type SessionDispatcherControl } from './session-dispatcher.js'
+import { createSessionDispatcher, rejectAtOnce, type SessionDispatcherControl } from './session-dispatcher.js'
 import { createSessionLog, type SessionLog } from './session-log.js'
 import { type SessionOptions, sessionDefaults } from './session-options.js'
 import { validateSessionOptions } from './validate-session-options.js'
@@ -268,23 +268,6 @@ function followSockets(dispatcher: Dispatcher, events: SocketEvents): () => void
     dispatcher.off('connect', onConnect)
     dispatcher.off('disconnect', onDisconnect)
   }
-}
-
-/** Fails a dispatch the way undici's own closed dispatchers do: through the handler, synchronously. */
-function rejectAtOnce(handler: Dispatcher.DispatchHandler, error: Error): boolean {
-  if (typeof handler.onResponseError === 'function') {
-    const controller = {
-      aborted: true,
-      paused: false,
-      reason: error,
-      abort() {},
-      pause() {},
-      resume() {},
-    }
-    handler.onResponseError(controller, error)
-  } else if (typeof handler.onError === 'function') handler.onError(error)
-  else throw error
-  return false
 }
 
 /** What the created line tells: settings only, proxy credentials removed. */

@@ -73,3 +73,20 @@ function settle(promise: Promise<void>, callback: Callback | undefined): Promise
   )
   return undefined
 }
+
+/** Fails a dispatch the way undici's own closed dispatchers do: through the handler, synchronously. */
+export function rejectAtOnce(handler: Dispatcher.DispatchHandler, error: Error): boolean {
+  if (typeof handler.onResponseError === 'function') {
+    const controller = {
+      aborted: true,
+      paused: false,
+      reason: error,
+      abort() {},
+      pause() {},
+      resume() {},
+    }
+    handler.onResponseError(controller, error)
+  } else if (typeof handler.onError === 'function') handler.onError(error)
+  else throw error
+  return false
+}
