@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { LlmClient, LlmSession } from '@llm-session/core'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -7,6 +8,7 @@ import { type BindingOptions, createBinding, validateBindingOptions } from './bi
 export interface LlmSessionPluginOptions extends BindingOptions {}
 
 const scopedClients = new WeakMap<FastifyRequest, LlmClient>()
+const responses = new WeakMap<FastifyRequest, ServerResponse>()
 
 const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options) => {
   if (app.hasDecorator('llm'))
@@ -17,6 +19,11 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
 
   app.decorate('llm', binding.client)
   app.decorate('llmSession', binding.session)
+  // The raw request emits 'close' once its body is read, so the response tells a disconnect.
+  app.addHook('onRequest', (request, reply, done) => {
+    responses.set(request, reply.raw)
+    done()
+  })
   // A getter, not a shared object: each request gets its own client, made on first use only.
   app.decorateRequest('llm', {
     getter(this: FastifyRequest) {
@@ -37,9 +44,10 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
 
 function scopeClient(client: LlmClient, request: FastifyRequest): LlmClient {
   const controller = new AbortController()
-  // The raw request closes when the exchange ends or the caller goes away; after the answer is
-  // sent the abort has nothing left to cancel.
-  request.raw.once('close', () => controller.abort())
+  const response = responses.get(request)
+  response?.once('close', () => {
+    if (!response.writableFinished) controller.abort()
+  })
   return client.with({ signal: controller.signal, headers: { 'x-request-id': String(request.id) } })
 }
 

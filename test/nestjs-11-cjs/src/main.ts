@@ -2,10 +2,11 @@
 // test/bindings-nestjs-matrix.test.ts with MOCK_URL, MOCK_CA and PLATFORM (express|fastify).
 import { writeSync } from 'node:fs'
 import type { CompletionRequest, LlmSession } from '@llm-session/core'
+// biome-ignore lint/style/useImportType: Nest injects LlmClient by the class tsc writes into the metadata.
 import {
   InjectLlmSession,
   Llm,
-  type LlmClient,
+  LlmClient,
   LlmExceptionFilter,
   LlmSessionModule,
   type NestResponse,
