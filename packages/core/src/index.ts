@@ -1,3 +1,15 @@
+export { getCallInfo } from './client/call-info.js'
+export { ChatStream } from './client/chat-stream.js'
+export type {
+  AzureProviderSettings,
+  ClientBindingOptions,
+  ClientOptions,
+  ClientProviderSettings,
+  ProviderSettings,
+} from './client/client-options.js'
+export type { LlmClient } from './client/create-client.js'
+export { createClient } from './client/create-client.js'
+export { completion, embedding, stream } from './client/top-level-functions.js'
 export type { LlmErrorOptions, ProviderErrorOptions } from './errors/errors.js'
 export {
   AuthenticationError,
@@ -18,10 +30,16 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'
 export { getDefaultSession, setDefaultSession } from './session/default-session.js'
 export type { SessionLogger, SessionOptions, SessionTlsOptions } from './session/session-options.js'
+export type { ChatCompletionAssembler } from './streaming/chat-completion-assembler.js'
+export {
+  assembleChatCompletion,
+  createChatCompletionAssembler,
+} from './streaming/chat-completion-assembler.js'
 export type {
   AssistantMessage,
   ChatCompletion,

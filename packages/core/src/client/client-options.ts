@@ -1,0 +1,76 @@
+import type { Dispatcher } from 'undici'
+import type { LlmSession } from '../session/create-session.js'
+import type { SessionLogger, SessionOptions } from '../session/session-options.js'
+import type { SessionLike } from '../types/request.js'
+
+/** One provider's section of the client config. */
+export interface ProviderSettings {
+  apiKey?: string
+  baseUrl?: string
+  headers?: Record<string, string>
+  /** Provider-specific settings, e.g. Azure `apiVersion`. */
+  [setting: string]: unknown
+}
+
+export interface AzureProviderSettings extends ProviderSettings {
+  /** Use `/openai/deployments/{name}/…?api-version=`. Without it, the `/openai/v1/` API. */
+  apiVersion?: string
+}
+
+export interface ClientProviderSettings {
+  openai?: ProviderSettings
+  azure?: AzureProviderSettings
+  [provider: string]: ProviderSettings | undefined
+}
+
+export interface ClientOptions {
+  /** A session to borrow (left open by `close()`), or options for a session the client owns and closes. Default: the process default session. */
+  session?: LlmSession | SessionOptions
+  providers?: ClientProviderSettings
+  /** Retries after the first attempt. Default 2. */
+  retries?: number
+  /** Total milliseconds per call, retries and waits included. Default 600 000 (10 minutes). */
+  timeout?: number
+  /** Milliseconds allowed between two stream chunks. Default 120 000. */
+  idleTimeout?: number
+  /** Largest response body (or stream event) read, in bytes. Default 32 MiB. */
+  maxResponseBytes?: number
+  /** Headers sent with every call. */
+  headers?: Record<string, string>
+  logger?: SessionLogger
+}
+
+/** What `client.with()` binds for the calls of the light client it returns. */
+export interface ClientBindingOptions {
+  signal?: AbortSignal
+  headers?: Record<string, string>
+  apiKey?: string
+  session?: SessionLike | Dispatcher
+}
+
+/** Test seams: the retry wait and its jitter. */
+export interface ClientInternals {
+  sleep(ms: number, signal: AbortSignal): Promise<void>
+  random(): number
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+export const defaultClientInternals: ClientInternals = { sleep: abortableSleep, random: Math.random }

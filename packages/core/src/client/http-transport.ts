@@ -1,0 +1,82 @@
+import type { Dispatcher } from 'undici'
+import { ResponseParseError } from '../errors/errors.js'
+import type { ProviderHttpRequest } from '../providers/provider.js'
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  body: Dispatcher.ResponseData['body']
+}
+
+/** Lower-cased single-string headers. */
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  return out
+}
+
+/**
+ * Sends one request through the call's dispatcher, following no redirect (credentials must not travel
+ * to another host), with the body as a string and the call's signal.
+ */
+export async function sendHttp(
+  dispatcher: Dispatcher,
+  request: ProviderHttpRequest,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const url = new URL(request.url)
+  const response = await dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: request.method,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+    signal,
+    maxRedirections: 0,
+  } as Dispatcher.RequestOptions)
+  return { status: response.statusCode, headers: flattenHeaders(response.headers), body: response.body }
+}
+
+/** Reads a whole body as UTF-8, refusing more than `maxBytes` (the socket is released at once). */
+export async function readBodyText(
+  response: HttpResponse,
+  maxBytes: number,
+  context: { provider: string; requestId: string | undefined },
+): Promise<string> {
+  const tooLarge = () =>
+    new ResponseParseError(`${context.provider} sent a response larger than ${maxBytes} bytes`, {
+      provider: context.provider,
+      status: response.status,
+      requestId: context.requestId,
+    })
+  const declared = Number(response.headers['content-length'])
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.body.destroy()
+    throw tooLarge()
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length
+    if (size > maxBytes) {
+      response.body.destroy()
+      throw tooLarge()
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks, size))
+}
+
+/** The provider's request id header, whichever the provider uses. */
+export function requestIdOf(headers: Record<string, string>): string | undefined {
+  return headers['x-request-id'] ?? headers['request-id'] ?? headers['apim-request-id']
+}
+
+/** Rate-limit headers as sent. */
+export function rateLimitHeadersOf(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers))
+    if (/^(x-ratelimit-|anthropic-ratelimit-|ratelimit-|x-ratelimit$)/.test(name)) out[name] = value
+  return out
+}

@@ -1,0 +1,231 @@
+import { LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
+import type {
+  ProviderCallContext,
+  ProviderHttpRequest,
+  ProviderResponseContext,
+} from '../providers/provider.js'
+import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
+import type { CallInfo, CompletionRequest, EmbeddingRequest } from '../types/request.js'
+import { type CallControl, createCallControl } from './call-control.js'
+import { setCallInfo } from './call-info.js'
+import {
+  type HttpResponse,
+  rateLimitHeadersOf,
+  readBodyText,
+  requestIdOf,
+  sendHttp,
+} from './http-transport.js'
+import { mapTransportError } from './map-transport-error.js'
+import type { PreparedCall } from './prepare-call.js'
+import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
+
+/** Response headers of the HTTP error an error was made from, for `x-should-retry` and `retry-after`. */
+const errorHeaders = new WeakMap<object, Record<string, string>>()
+
+/** Replaces the call's key wherever a provider echoed it. */
+export function redactSecret(text: string, call: PreparedCall): string {
+  return call.apiKey !== undefined && call.apiKey.length >= 4
+    ? text.split(call.apiKey).join('[redacted]')
+    : text
+}
+
+export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
+  return {
+    provider: call.providerName,
+    model: call.model,
+    apiKey: call.apiKey,
+    baseUrl: call.baseUrl,
+    headers: call.headers,
+    settings: call.settings,
+    signal: control.signal,
+    async send(request) {
+      const response = await sendHttp(call.dispatcher, request, control.signal)
+      const requestId = requestIdOf(response.headers)
+      const text = redactSecret(
+        await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
+        call,
+      )
+      let body: unknown = text
+      try {
+        body = JSON.parse(text)
+      } catch {}
+      return { status: response.status, headers: response.headers, body }
+    },
+  }
+}
+
+export function responseContext(
+  call: PreparedCall,
+  response: HttpResponse,
+  request: CompletionRequest,
+): ProviderResponseContext {
+  return {
+    provider: call.providerName,
+    model: call.model,
+    requestId: requestIdOf(response.headers),
+    headers: response.headers,
+    request,
+  }
+}
+
+/** Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed error. */
+export async function sendChecked(
+  call: PreparedCall,
+  control: CallControl,
+  request: ProviderHttpRequest,
+): Promise<HttpResponse> {
+  const response = await sendHttp(call.dispatcher, request, control.signal)
+  if (response.status >= 200 && response.status < 300) return response
+  const requestId = requestIdOf(response.headers)
+  const text = redactSecret(
+    await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
+    call,
+  )
+  let body: unknown = text
+  try {
+    body = JSON.parse(text)
+  } catch {}
+  const error = call.provider.parseError(
+    { status: response.status, headers: response.headers, body },
+    { provider: call.providerName, requestId },
+  )
+  errorHeaders.set(error, response.headers)
+  throw error
+}
+
+export function parseJsonBody(text: string, call: PreparedCall, response: HttpResponse): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ResponseParseError(`${call.providerName} answered with a body that is not JSON`, {
+      provider: call.providerName,
+      status: response.status,
+      requestId: requestIdOf(response.headers),
+      cause: error,
+    })
+  }
+}
+
+function log(call: PreparedCall, message: string, fields: Record<string, unknown>): void {
+  call.logger?.debug(
+    { provider: call.providerName, model: call.model, sessionId: call.sessionId, ...fields },
+    message,
+  )
+}
+
+/**
+ * Runs `attempt` with retries as openai-node does: on retryable errors (408, 409, 429, 5xx,
+ * connection errors, attempt timeouts), `x-should-retry` first, waits from `retry-after-ms` /
+ * `retry-after` / the body, else exponential backoff; all inside the call's one deadline.
+ */
+export async function withRetries<T>(
+  call: PreparedCall,
+  control: CallControl,
+  attempt: (attemptNumber: number) => Promise<T>,
+): Promise<{ value: T; attempts: number }> {
+  for (let retry = 0; ; retry++) {
+    const started = performance.now()
+    log(call, 'llm request start', { attempt: retry + 1 })
+    try {
+      const value = await attempt(retry + 1)
+      log(call, 'llm request end', { attempt: retry + 1, latencyMs: Math.round(performance.now() - started) })
+      return { value, attempts: retry + 1 }
+    } catch (raw) {
+      const error = control.translate(mapTransportError(raw, call.sessionId))
+      const headers = typeof error === 'object' && error !== null ? errorHeaders.get(error) : undefined
+      log(call, 'llm request failed', {
+        attempt: retry + 1,
+        status: error instanceof ProviderError ? error.status : undefined,
+        code: (error as { code?: unknown })?.code,
+        latencyMs: Math.round(performance.now() - started),
+      })
+      if (control.signal.aborted || retry >= call.retries) throw error
+      const retryable = shouldRetryHeader(headers) ?? (error instanceof LlmError && error.retryable)
+      if (!retryable) throw error
+      const requested =
+        (headers && parseRetryAfterHeaders(headers)) ??
+        (error instanceof ProviderError ? error.retryAfterMs : undefined)
+      const delay = retryDelayMs(retry, requested, call.internals.random)
+      if (delay >= control.remainingMs()) throw error
+      log(call, 'llm request retry', { attempt: retry + 1, delayMs: Math.round(delay) })
+      try {
+        await call.internals.sleep(delay, control.signal)
+      } catch {
+        throw control.translate(error)
+      }
+    }
+  }
+}
+
+function callInfoOf(
+  call: PreparedCall,
+  response: HttpResponse,
+  attempts: number,
+  latencyMs: number,
+): CallInfo {
+  return {
+    provider: call.providerName,
+    model: call.model,
+    sessionId: call.sessionId,
+    attempts,
+    latencyMs,
+    requestId: requestIdOf(response.headers),
+    rateLimit: rateLimitHeadersOf(response.headers),
+  }
+}
+
+async function runJsonCall<T extends object>(
+  call: PreparedCall,
+  build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
+  parse: (body: unknown, response: HttpResponse) => T,
+): Promise<T> {
+  const control = createCallControl(call.timeout, call.signals)
+  const started = performance.now()
+  try {
+    const { value, attempts } = await withRetries(call, control, async () => {
+      const response = await sendChecked(call, control, await build(control))
+      const requestId = requestIdOf(response.headers)
+      const text = await readBodyText(response, call.maxResponseBytes, {
+        provider: call.providerName,
+        requestId,
+      })
+      return { result: parse(parseJsonBody(text, call, response), response), response }
+    })
+    setCallInfo(
+      value.result,
+      callInfoOf(call, value.response, attempts, Math.round(performance.now() - started)),
+    )
+    return value.result
+  } catch (error) {
+    throw control.translate(error)
+  } finally {
+    control.dispose()
+  }
+}
+
+export function runCompletion(call: PreparedCall, request: CompletionRequest): Promise<ChatCompletion> {
+  return runJsonCall(
+    call,
+    (control) =>
+      call.provider.createChatRequest(request, providerCallContext(call, control), { stream: false }),
+    (body, response) => call.provider.parseChatResponse(body, responseContext(call, response, request)),
+  )
+}
+
+export function runEmbedding(call: PreparedCall, request: EmbeddingRequest): Promise<EmbeddingResponse> {
+  const provider = call.provider
+  return runJsonCall(
+    call,
+    (control) => provider.createEmbeddingRequest!(request, providerCallContext(call, control)),
+    (body, response) => {
+      const { request: _request, ...context } = responseContext(
+        call,
+        response,
+        request as unknown as CompletionRequest,
+      )
+      return provider.parseEmbeddingResponse!(body, context)
+    },
+  )
+}
+
+export { callInfoOf }

@@ -1,0 +1,142 @@
+import { InvalidArgumentError } from '../../errors/errors.js'
+import type { ChatMessage, ContentPart } from '../../types/chat.js'
+import type {
+  AnthropicContentBlock,
+  AnthropicImageBlock,
+  AnthropicMessage,
+  AnthropicTextBlock,
+} from './anthropic-api-types.js'
+
+export interface AnthropicPrompt {
+  system: AnthropicTextBlock[] | undefined
+  messages: AnthropicMessage[]
+}
+
+/**
+ * Converts OpenAI messages to Anthropic's `system` and alternating `messages`.
+ * System and developer messages are lifted into `system`; `tool` messages become `tool_result`
+ * blocks in a user turn; consecutive turns of the same role are merged, because Anthropic requires
+ * user and assistant to alternate. Throws `InvalidArgumentError` naming the field for bad input.
+ * @example
+ * convertToAnthropicMessages([{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Hi' }])
+ * // { system: [{ type: 'text', text: 'Be brief' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }
+ */
+export function convertToAnthropicMessages(messages: readonly ChatMessage[]): AnthropicPrompt {
+  const system: AnthropicTextBlock[] = []
+  const result: AnthropicMessage[] = []
+  const push = (role: 'user' | 'assistant', content: AnthropicContentBlock[]): void => {
+    const last = result.at(-1)
+    if (last?.role === role) last.content.push(...content)
+    else result.push({ role, content })
+  }
+
+  messages.forEach((message, i) => {
+    const field = `messages[${i}]`
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(...toTextBlocks(message.content, `${field}.content`))
+        break
+      case 'user':
+        push('user', toUserBlocks(message.content, `${field}.content`))
+        break
+      case 'assistant': {
+        const blocks: AnthropicContentBlock[] = toTextBlocks(
+          message.content ?? [],
+          `${field}.content`,
+        ).filter((block) => block.text !== '')
+        message.tool_calls?.forEach((call, j) => {
+          blocks.push({
+            type: 'tool_use',
+            id: call.id,
+            name: call.function.name,
+            input: parseToolArguments(
+              call.function.arguments,
+              `${field}.tool_calls[${j}].function.arguments`,
+            ),
+          })
+        })
+        push('assistant', blocks)
+        break
+      }
+      case 'tool': {
+        if (typeof message.tool_call_id !== 'string' || message.tool_call_id === '') {
+          throw new InvalidArgumentError(`${field}.tool_call_id must be a non-empty string`, {
+            field: `${field}.tool_call_id`,
+          })
+        }
+        const content =
+          typeof message.content === 'string'
+            ? message.content
+            : toTextBlocks(message.content, `${field}.content`)
+        push('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content }])
+        break
+      }
+      default:
+        throw new InvalidArgumentError(
+          `${field}.role ${JSON.stringify((message as { role?: unknown }).role)} is not supported`,
+          {
+            field: `${field}.role`,
+          },
+        )
+    }
+  })
+  return { system: system.length > 0 ? system : undefined, messages: result }
+}
+
+/**
+ * Parses a tool call's JSON `arguments` into the object Anthropic expects; `''` means no arguments.
+ * @example parseToolArguments('{"city":"Paris"}', 'messages[1].tool_calls[0].function.arguments')
+ */
+export function parseToolArguments(text: string, field: string): Record<string, unknown> {
+  if (text.trim() === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new InvalidArgumentError(`${field} is not valid JSON`, { field })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`${field} must be a JSON object`, { field })
+  }
+  return value as Record<string, unknown>
+}
+
+function toTextBlocks(content: string | readonly ContentPart[], field: string): AnthropicTextBlock[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }]
+  if (!Array.isArray(content))
+    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
+  return content.map((part, j) => {
+    if (part.type !== 'text') {
+      throw new InvalidArgumentError(`${field}[${j}] must be a text part`, { field: `${field}[${j}]` })
+    }
+    return { type: 'text', text: part.text }
+  })
+}
+
+function toUserBlocks(content: string | readonly ContentPart[], field: string): AnthropicContentBlock[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }]
+  if (!Array.isArray(content))
+    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
+  return content.map((part, j): AnthropicContentBlock => {
+    if (part.type === 'text') return { type: 'text', text: part.text }
+    if (part.type === 'image_url') return toImageBlock(part.image_url?.url, `${field}[${j}].image_url.url`)
+    throw new InvalidArgumentError(
+      `${field}[${j}].type ${JSON.stringify((part as { type?: unknown }).type)} is not supported`,
+      {
+        field: `${field}[${j}].type`,
+      },
+    )
+  })
+}
+
+const dataUrlPattern = /^data:([^;,]+);base64,(.*)$/s
+
+function toImageBlock(url: unknown, field: string): AnthropicImageBlock {
+  if (typeof url === 'string') {
+    const match = dataUrlPattern.exec(url)
+    if (match) return { type: 'image', source: { type: 'base64', media_type: match[1]!, data: match[2]! } }
+    if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } }
+  }
+  throw new InvalidArgumentError(`${field} must be a base64 data URL or an http(s) URL`, { field })
+}

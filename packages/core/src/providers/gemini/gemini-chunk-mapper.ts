@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { ResponseParseError } from '../../errors/errors.js'
+import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import type { GeminiGenerateContentResponse } from './gemini-api-types.js'
+import { mapGeminiFinishReason } from './map-gemini-finish-reason.js'
+import { mapGeminiUsage } from './map-gemini-usage.js'
+import { mapGeminiParts, throwIfGeminiFailed } from './parse-gemini-response.js'
+
+/**
+ * Maps `streamGenerateContent?alt=sse` events (each a whole GenerateContentResponse) to OpenAI
+ * chunks. Function calls arrive whole and become one tool-call delta each. Usage repeats on every
+ * event, so it is emitted once with the finish reason (and again only if it changes afterwards).
+ * `finished` turns true at the first finishReason; the stream itself ends at EOF.
+ * @example const mapper = createGeminiChunkMapper(context); mapper.map({ data: line })
+ */
+export function createGeminiChunkMapper(context: ProviderResponseContext): ChunkMapper {
+  let id = ''
+  let model = context.model
+  const created = Math.floor(Date.now() / 1000)
+  let toolCount = 0
+  let finished = false
+  let lastUsage: string | undefined
+
+  const chunk = (
+    delta: ChatCompletionChunkDelta,
+    finishReason: FinishReason | null = null,
+  ): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  })
+
+  return {
+    get finished() {
+      return finished
+    },
+    map(event: StreamEvent): ChatCompletionChunk[] {
+      if (event.data.trim() === '') return []
+      let response: GeminiGenerateContentResponse
+      try {
+        response = JSON.parse(event.data) as GeminiGenerateContentResponse
+      } catch (error) {
+        throw new ResponseParseError(`${context.provider} sent a stream event that is not JSON`, {
+          provider: context.provider,
+          requestId: context.requestId,
+          cause: error,
+        })
+      }
+      if (typeof response !== 'object' || response === null) return []
+      throwIfGeminiFailed(response, context)
+      const chunks: ChatCompletionChunk[] = []
+      if (id === '') id = response.responseId ?? `chatcmpl-${randomUUID()}`
+      if (response.modelVersion) model = response.modelVersion
+      const candidate = response.candidates?.[0]
+      const { text, reasoning, toolCalls } = mapGeminiParts(candidate?.content?.parts ?? [], toolCount)
+      if (reasoning !== '') chunks.push(chunk({ reasoning }))
+      if (text !== '') chunks.push(chunk({ content: text }))
+      for (const call of toolCalls) {
+        chunks.push(
+          chunk({
+            tool_calls: [
+              {
+                index: toolCount++,
+                id: call.id,
+                type: 'function',
+                function: { name: call.function.name, arguments: call.function.arguments },
+                ...(call.provider_metadata ? { provider_metadata: call.provider_metadata } : {}),
+              },
+            ],
+          }),
+        )
+      }
+      const finishReason = mapGeminiFinishReason(candidate?.finishReason, toolCount > 0)
+      if (finishReason !== null && !finished) {
+        finished = true
+        chunks.push(chunk({}, finishReason))
+      }
+      if (finished && response.usageMetadata !== undefined) {
+        const usage = JSON.stringify(response.usageMetadata)
+        if (usage !== lastUsage) {
+          lastUsage = usage
+          chunks.push({ ...chunk({}), choices: [], usage: mapGeminiUsage(response.usageMetadata) })
+        }
+      }
+      return chunks
+    },
+  }
+}

@@ -1,0 +1,25 @@
+import type { FinishReason } from '../../types/chat.js'
+
+const contentFilterReasons = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+])
+
+/**
+ * Maps a Gemini `finishReason` to the OpenAI finish reason. Gemini has no tool-calls reason (a
+ * function-call turn ends with `STOP`), so pass whether the turn produced function calls.
+ * @example mapGeminiFinishReason('STOP', true) // 'tool_calls'
+ */
+export function mapGeminiFinishReason(
+  finishReason: string | undefined,
+  hasToolCalls: boolean,
+): FinishReason | null {
+  if (finishReason === undefined || finishReason === 'FINISH_REASON_UNSPECIFIED') return null
+  if (finishReason === 'MAX_TOKENS') return 'length'
+  if (contentFilterReasons.has(finishReason)) return 'content_filter'
+  return hasToolCalls ? 'tool_calls' : 'stop'
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { ResponseParseError } from '../../errors/errors.js'
+import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import { mapOllamaFinishReason } from './map-ollama-finish-reason.js'
+import { mapOllamaUsage } from './map-ollama-usage.js'
+import type { OllamaChatResponse } from './ollama-api-types.js'
+import { parseOllamaError } from './ollama-error.js'
+
+/**
+ * Maps Ollama NDJSON lines (`/api/chat`, also `/api/generate`'s `response`) to OpenAI chunks.
+ * Tool calls arrive whole with object arguments: each becomes one delta with stringified
+ * arguments and an id (`call_<n>` when Ollama sends none). `done: true` gives the finish reason
+ * and usage; an `{"error": "…"}` line throws.
+ * @example const mapper = createOllamaChunkMapper(context); mapper.map({ data: line })
+ */
+export function createOllamaChunkMapper(context: ProviderResponseContext): ChunkMapper {
+  const id = `chatcmpl-${randomUUID()}`
+  let model = context.model
+  let created: number | undefined
+  let toolCount = 0
+  let finished = false
+
+  const chunk = (
+    delta: ChatCompletionChunkDelta,
+    finishReason: FinishReason | null = null,
+  ): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: created ?? Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  })
+
+  return {
+    get finished() {
+      return finished
+    },
+    map(event: StreamEvent): ChatCompletionChunk[] {
+      if (event.data.trim() === '') return []
+      let line: OllamaChatResponse
+      try {
+        line = JSON.parse(event.data) as OllamaChatResponse
+      } catch (error) {
+        throw new ResponseParseError(`${context.provider} sent a line that is not JSON`, {
+          provider: context.provider,
+          requestId: context.requestId,
+          cause: error,
+        })
+      }
+      if (typeof line !== 'object' || line === null) return []
+      if (line.error !== undefined) {
+        throw parseOllamaError({ status: 200, headers: context.headers, body: line }, context)
+      }
+      if (typeof line.model === 'string' && line.model !== '') model = line.model
+      if (created === undefined && line.created_at !== undefined) {
+        const time = Date.parse(line.created_at)
+        if (!Number.isNaN(time)) created = Math.floor(time / 1000)
+      }
+      const chunks: ChatCompletionChunk[] = []
+      const message = line.message
+      if (message?.thinking) chunks.push(chunk({ reasoning: message.thinking }))
+      const text = message?.content ?? line.response
+      if (text) chunks.push(chunk({ content: text }))
+      for (const call of message?.tool_calls ?? []) {
+        const index = toolCount++
+        chunks.push(
+          chunk({
+            tool_calls: [
+              {
+                index,
+                id: call.id || `call_${index}`,
+                type: 'function',
+                function: {
+                  name: call.function.name,
+                  arguments: JSON.stringify(call.function.arguments ?? {}),
+                },
+              },
+            ],
+          }),
+        )
+      }
+      if (line.done === true && !finished) {
+        finished = true
+        chunks.push(chunk({}, mapOllamaFinishReason(line.done_reason, toolCount > 0)))
+        chunks.push({ ...chunk({}), choices: [], usage: mapOllamaUsage(line) })
+      }
+      return chunks
+    },
+  }
+}

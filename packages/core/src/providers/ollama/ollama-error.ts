@@ -1,0 +1,70 @@
+import {
+  AuthenticationError,
+  BadRequestError,
+  ContextWindowExceededError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  type ProviderError,
+  type ProviderErrorOptions,
+  RateLimitError,
+  ServiceUnavailableError,
+} from '../../errors/errors.js'
+import type { ProviderHttpResponse } from '../provider.js'
+
+/**
+ * Maps an Ollama error (`{"error": "<string>"}`) by HTTP status. A status below 400 means the
+ * error came as an NDJSON line inside a 200 stream; it is retryable like a 500 with status undefined.
+ * @example parseOllamaError({ status: 404, headers: {}, body: { error: 'model "x" not found' } }, { provider: 'ollama', requestId: undefined })
+ */
+export function parseOllamaError(
+  response: ProviderHttpResponse,
+  context: { provider: string; requestId: string | undefined },
+): ProviderError {
+  const body = response.body as { error?: unknown } | string | undefined
+  const raw = typeof body === 'object' && body !== null ? body.error : body
+  const text =
+    typeof raw === 'string' && raw.trim() !== ''
+      ? raw.trim().slice(0, 1000)
+      : typeof raw === 'object' && raw !== null && typeof (raw as { message?: unknown }).message === 'string'
+        ? (raw as { message: string }).message
+        : `${context.provider} returned HTTP ${response.status}`
+  const status = response.status >= 400 ? response.status : undefined
+  const options: ProviderErrorOptions = {
+    provider: context.provider,
+    status,
+    requestId: context.requestId,
+    body: response.body,
+    retryAfterMs: retryAfter(response.headers['retry-after']),
+  }
+  if (/context (length|window)|too long|exceeds.*context/i.test(text) && (status ?? 400) < 500) {
+    return new ContextWindowExceededError(text, options)
+  }
+  switch (status) {
+    case undefined:
+      return new InternalServerError(text, options)
+    case 400:
+      return new BadRequestError(text, options)
+    case 401:
+      return new AuthenticationError(text, options)
+    case 403:
+      return new PermissionDeniedError(text, options)
+    case 404:
+      return new NotFoundError(text, options)
+    case 429:
+      return new RateLimitError(text, options)
+    case 502:
+    case 503:
+    case 504:
+      return new ServiceUnavailableError(text, options)
+    default:
+      return status >= 500 ? new InternalServerError(text, options) : new BadRequestError(text, options)
+  }
+}
+
+function retryAfter(value: string | undefined): number | undefined {
+  const seconds = Number(value)
+  return value !== undefined && value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0
+    ? seconds * 1000
+    : undefined
+}

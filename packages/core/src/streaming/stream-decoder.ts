@@ -1,0 +1,35 @@
+import type { StreamEvent } from '../providers/provider.js'
+import { createNdjsonFramer } from './ndjson-framer.js'
+import { createSseFramer, type StreamFramerOptions } from './sse-framer.js'
+
+/** Bytes in, framed events out. */
+export interface StreamDecoder {
+  push(bytes: Uint8Array): StreamEvent[]
+  end(): StreamEvent[]
+}
+
+/**
+ * Decodes a response body as UTF-8 with a streaming `TextDecoder` (a chunk may end inside a
+ * character) and frames it as SSE or NDJSON.
+ * @example
+ * const decoder = createStreamDecoder('sse')
+ * for await (const bytes of body) for (const event of decoder.push(bytes)) handle(event)
+ * for (const event of decoder.end()) handle(event)
+ */
+export function createStreamDecoder(
+  format: 'sse' | 'ndjson',
+  options: StreamFramerOptions = {},
+): StreamDecoder {
+  const text = new TextDecoder('utf-8')
+  const framer = format === 'sse' ? createSseFramer(options) : createNdjsonFramer(options)
+  return {
+    push(bytes) {
+      return framer.push(text.decode(bytes, { stream: true }))
+    },
+    end() {
+      const rest = text.decode()
+      const events = rest === '' ? [] : framer.push(rest)
+      return events.concat(framer.end())
+    },
+  }
+}
