@@ -22,7 +22,7 @@ const fixtures = [
 
 let mock: MockProvider
 beforeAll(async () => {
-  mock = await startMockProvider({ tls: process.env.BINDINGS_TLS === '1' })
+  mock = await startMockProvider({ tls: true })
 })
 afterAll(() => mock?.close())
 

@@ -26,9 +26,6 @@ export type StartApp = (options: BindingTestOptions) => Promise<RunningApp>
 
 export const model = 'openai/gpt-4o-mini'
 
-// TEMP until the session honours tls (issue-2)
-const useTls = process.env.BINDINGS_TLS === '1'
-
 /** What the routes send to the provider for a chat body. */
 export function chatRequest(body: { messages?: unknown; stream?: boolean } | undefined) {
   return {
@@ -106,7 +103,7 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
     })
 
     async function mockProvider(options: Parameters<typeof startMockProvider>[0] = {}) {
-      const mock = await startMockProvider({ tls: useTls, ...options })
+      const mock = await startMockProvider({ tls: true, ...options })
       cleanup.push(() => mock.close())
       return mock
     }
