@@ -10,7 +10,7 @@ export async function buildApp({ model, llm, logger = false }) {
   await app.register(llmSession, llm)
   app.setErrorHandler(llmErrorHandler)
   // Which session served the call: the demo counts them.
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (_request, reply) => {
     reply.header('x-llm-session-id', app.llmSession.id)
   })
   const chat = (body) => ({ model, messages: body?.messages ?? [{ role: 'user', content: 'Hello!' }] })
