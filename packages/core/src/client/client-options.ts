@@ -3,7 +3,11 @@ import type { LlmSession } from '../session/create-session.js'
 import type { SessionLogger, SessionOptions } from '../session/session-options.js'
 import type { SessionLike } from '../types/request.js'
 
-/** One provider's section of the client config. */
+/**
+ * One provider's section of the client config.
+ * @example
+ * const openai: ProviderSettings = { apiKey: process.env.OPENAI_API_KEY, headers: { 'openai-project': 'proj_1' } }
+ */
 export interface ProviderSettings {
   apiKey?: string
   baseUrl?: string
@@ -12,17 +16,32 @@ export interface ProviderSettings {
   [setting: string]: unknown
 }
 
+/**
+ * `providers.azure`: the common settings plus the API version that selects the URL style.
+ * @example
+ * createClient({ providers: { azure: { baseUrl: 'https://res.openai.azure.com', apiVersion: '2024-10-21' } } })
+ */
 export interface AzureProviderSettings extends ProviderSettings {
   /** Use `/openai/deployments/{name}/…?api-version=`. Without it, the `/openai/v1/` API. */
   apiVersion?: string
 }
 
+/**
+ * `ClientOptions.providers`: settings per model-string prefix (`openai`, `azure`, `groq`, `vertex`…).
+ * @example
+ * const providers: ClientProviderSettings = { openai: { apiKey }, vertex: { project: 'my-project', location: 'europe-west4' } }
+ */
 export interface ClientProviderSettings {
   openai?: ProviderSettings
   azure?: AzureProviderSettings
   [provider: string]: ProviderSettings | undefined
 }
 
+/**
+ * Options of `createClient()`, checked when it is called.
+ * @example
+ * const options: ClientOptions = { session, retries: 3, timeout: 120_000, providers: { openai: { apiKey } } }
+ */
 export interface ClientOptions {
   /** A session to borrow (left open by `close()`), or options for a session the client owns and closes. Default: the process default session. */
   session?: LlmSession | SessionOptions
@@ -40,7 +59,11 @@ export interface ClientOptions {
   logger?: SessionLogger
 }
 
-/** What `client.with()` binds for the calls of the light client it returns. */
+/**
+ * What `client.with()` binds for the calls of the light client it returns.
+ * @example
+ * const scoped = llm.with({ signal: request.signal, headers: { 'x-tenant': tenant }, apiKey: tenantKey })
+ */
 export interface ClientBindingOptions {
   signal?: AbortSignal
   headers?: Record<string, string>

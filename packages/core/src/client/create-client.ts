@@ -17,7 +17,12 @@ import { type ClientConfig, prepareCall } from './prepare-call.js'
 import { runCompletion, runEmbedding } from './run-call.js'
 import { validateApiKey, validateBaseUrl, validateHeaders, validateNumber } from './validate-request.js'
 
-/** The completion API. Results are OpenAI-shaped; `getCallInfo(result)` tells who served them. */
+/**
+ * The completion API. Results are OpenAI-shaped; `getCallInfo(result)` tells who served them.
+ * @example
+ * const llm: LlmClient = createClient({ session })
+ * const res = await llm.with({ signal }).completion({ model: 'openai/gpt-4o-mini', messages })
+ */
 export interface LlmClient {
   /** The session id calls go through, when the client has its own or a borrowed one. */
   readonly sessionId: string | undefined

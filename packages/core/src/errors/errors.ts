@@ -6,6 +6,11 @@
 
 const kLlmError = Symbol.for('llm-session.error')
 
+/**
+ * Options every `LlmError` takes: the original error and whether a retry may help.
+ * @example
+ * throw new ConnectionError('the proxy refused', { cause: error, retryable: false })
+ */
 export interface LlmErrorOptions {
   cause?: unknown
   retryable?: boolean
@@ -56,7 +61,13 @@ function brand(errorClass: Function, name: string): void {
   Object.defineProperty(errorClass.prototype, kErrorName, { value: name })
 }
 
-/** A caller's option or request input is wrong. Thrown before any I/O. */
+/**
+ * A caller's option or request input is wrong. Thrown before any I/O.
+ * @example
+ * try { createClient({ retries: -1 }) } catch (error) {
+ *   if (error instanceof InvalidArgumentError) console.log(error.field) // 'retries'
+ * }
+ */
 export class InvalidArgumentError extends LlmError {
   override readonly code = 'LLM_INVALID_ARGUMENT'
   /** The option or field that is wrong, as a path like `messages[2].role`. */
@@ -69,7 +80,12 @@ export class InvalidArgumentError extends LlmError {
   }
 }
 
-/** A request was made on a session that is closed or destroyed. */
+/**
+ * A request was made on a session that is closed or destroyed.
+ * @example
+ * await session.close()
+ * await llm.completion(request) // rejects with SessionClosedError, opens no socket
+ */
 export class SessionClosedError extends LlmError {
   override readonly code = 'LLM_SESSION_CLOSED'
   readonly sessionId: string | undefined
@@ -81,7 +97,11 @@ export class SessionClosedError extends LlmError {
   }
 }
 
-/** A connect, headers, body, idle or total timeout ran out. */
+/**
+ * A connect, headers, body, idle or total timeout ran out.
+ * @example
+ * catch (error) { if (error instanceof TimeoutError && error.timeout === 'idle') retryLater() }
+ */
 export class TimeoutError extends LlmError {
   override readonly code = 'LLM_TIMEOUT'
   /** Which clock ran out. */
@@ -97,7 +117,11 @@ export class TimeoutError extends LlmError {
   }
 }
 
-/** The transport failed: refused, reset, TLS, DNS, proxy. The undici error is the `cause`. */
+/**
+ * The transport failed: refused, reset, TLS, DNS, proxy. The undici error is the `cause`.
+ * @example
+ * catch (error) { if (error instanceof ConnectionError) console.log(error.message, error.cause) }
+ */
 export class ConnectionError extends LlmError {
   override readonly code = 'LLM_CONNECTION'
 
@@ -107,6 +131,11 @@ export class ConnectionError extends LlmError {
   }
 }
 
+/**
+ * What a `ProviderError` carries besides the message.
+ * @example
+ * new RateLimitError('slow down', { provider: 'openai', status: 429, retryAfterMs: 2000 })
+ */
 export interface ProviderErrorOptions extends LlmErrorOptions {
   provider: string
   status?: number | undefined
@@ -121,7 +150,11 @@ export interface ProviderErrorOptions extends LlmErrorOptions {
   retryAfterMs?: number | undefined
 }
 
-/** The provider answered with an error (an HTTP status, or an error inside a 200 stream). */
+/**
+ * The provider answered with an error (an HTTP status, or an error inside a 200 stream).
+ * @example
+ * catch (error) { if (error instanceof ProviderError) log.warn({ provider: error.provider, status: error.status, requestId: error.requestId }) }
+ */
 export class ProviderError extends LlmError {
   override readonly code: string = 'LLM_PROVIDER_ERROR'
   readonly provider: string
@@ -160,50 +193,90 @@ function providerErrorClass<const Code extends string>(name: string, code: Code,
   return ErrorClass
 }
 
-/** 400: the provider rejected the request. */
+/**
+ * 400: the provider rejected the request.
+ * @example
+ * catch (error) { if (error instanceof BadRequestError) console.log(error.param, error.providerCode) }
+ */
 export const BadRequestError = providerErrorClass('BadRequestError', 'LLM_BAD_REQUEST', false)
 export type BadRequestError = InstanceType<typeof BadRequestError>
-/** 401, or a provider's own "invalid key" answer. */
+/**
+ * 401, or a provider's own "invalid key" answer.
+ * @example
+ * catch (error) { if (error instanceof AuthenticationError) alertOps(`bad key for ${error.provider}`) }
+ */
 export const AuthenticationError = providerErrorClass('AuthenticationError', 'LLM_AUTHENTICATION', false)
 export type AuthenticationError = InstanceType<typeof AuthenticationError>
-/** 403 (and Anthropic's 402 billing error). */
+/**
+ * 403 (and Anthropic's 402 billing error).
+ * @example
+ * catch (error) { if (error instanceof PermissionDeniedError) console.log(error.status) } // 403 or 402
+ */
 export const PermissionDeniedError = providerErrorClass(
   'PermissionDeniedError',
   'LLM_PERMISSION_DENIED',
   false,
 )
 export type PermissionDeniedError = InstanceType<typeof PermissionDeniedError>
-/** 404: unknown model, deployment or route. */
+/**
+ * 404: unknown model, deployment or route.
+ * @example
+ * catch (error) { if (error instanceof NotFoundError) console.log('unknown model or deployment') }
+ */
 export const NotFoundError = providerErrorClass('NotFoundError', 'LLM_NOT_FOUND', false)
 export type NotFoundError = InstanceType<typeof NotFoundError>
-/** The prompt is longer than the model's context window. */
+/**
+ * The prompt is longer than the model's context window.
+ * @example
+ * catch (error) { if (error instanceof ContextWindowExceededError) messages = summarize(messages) }
+ */
 export const ContextWindowExceededError = providerErrorClass(
   'ContextWindowExceededError',
   'LLM_CONTEXT_WINDOW_EXCEEDED',
   false,
 )
 export type ContextWindowExceededError = InstanceType<typeof ContextWindowExceededError>
-/** The provider's safety system blocked the prompt or the answer. */
+/**
+ * The provider's safety system blocked the prompt or the answer.
+ * @example
+ * catch (error) { if (error instanceof ContentPolicyViolationError) reply('That request was blocked.') }
+ */
 export const ContentPolicyViolationError = providerErrorClass(
   'ContentPolicyViolationError',
   'LLM_CONTENT_POLICY_VIOLATION',
   false,
 )
 export type ContentPolicyViolationError = InstanceType<typeof ContentPolicyViolationError>
-/** 429. `retryAfterMs` holds the provider's requested wait when it gave one. */
+/**
+ * 429. `retryAfterMs` holds the provider's requested wait when it gave one.
+ * @example
+ * catch (error) { if (error instanceof RateLimitError && !error.retryable) disableProvider(error.provider) }
+ */
 export const RateLimitError = providerErrorClass('RateLimitError', 'LLM_RATE_LIMIT', true)
 export type RateLimitError = InstanceType<typeof RateLimitError>
-/** 500 and other 5xx without a more specific class. */
+/**
+ * 500 and other 5xx without a more specific class.
+ * @example
+ * catch (error) { if (error instanceof InternalServerError) fallbackToAnotherProvider() }
+ */
 export const InternalServerError = providerErrorClass('InternalServerError', 'LLM_INTERNAL_SERVER', true)
 export type InternalServerError = InstanceType<typeof InternalServerError>
-/** 503, 529 (overloaded) and 502/504 gateways. */
+/**
+ * 503, 529 (overloaded) and 502/504 gateways.
+ * @example
+ * catch (error) { if (error instanceof ServiceUnavailableError) console.log(error.status) } // 503, 529…
+ */
 export const ServiceUnavailableError = providerErrorClass(
   'ServiceUnavailableError',
   'LLM_SERVICE_UNAVAILABLE',
   true,
 )
 export type ServiceUnavailableError = InstanceType<typeof ServiceUnavailableError>
-/** The provider's answer could not be read: malformed JSON, a truncated stream, an oversized body. */
+/**
+ * The provider's answer could not be read: malformed JSON, a truncated stream, an oversized body.
+ * @example
+ * catch (error) { if (error instanceof ResponseParseError) console.log(error.provider, error.requestId) }
+ */
 export const ResponseParseError = providerErrorClass('ResponseParseError', 'LLM_RESPONSE_PARSE', false)
 export type ResponseParseError = InstanceType<typeof ResponseParseError>
 
@@ -214,7 +287,11 @@ brand(TimeoutError, 'TimeoutError')
 brand(ConnectionError, 'ConnectionError')
 brand(ProviderError, 'ProviderError')
 
-/** True for the standard abort error a caller's `AbortSignal` produces. */
+/**
+ * True for the standard abort error a caller's `AbortSignal` produces.
+ * @example
+ * try { await llm.completion({ ...request, signal }) } catch (error) { if (isAbortError(error)) return }
+ */
 export function isAbortError(error: unknown): boolean {
   return (
     typeof error === 'object' &&

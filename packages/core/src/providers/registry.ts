@@ -31,7 +31,11 @@ export function getProviderDefinition(name: string): ProviderDefinition | undefi
   return registry.get(name)
 }
 
-/** The names a model string may start with, sorted. */
+/**
+ * The names a model string may start with, sorted.
+ * @example
+ * listProviderNames() // ['anthropic', 'azure', 'deepseek', …, 'vertex', 'vllm', 'xai']
+ */
 export function listProviderNames(): string[] {
   return [...registry.keys()].sort()
 }

@@ -11,7 +11,11 @@ import { createSessionLog, type SessionLog } from './session-log.js'
 import { type SessionOptions, sessionDefaults } from './session-options.js'
 import { validateSessionOptions } from './validate-session-options.js'
 
-/** Counters from real events: dispatches, handler callbacks and the pools' socket events. */
+/**
+ * Counters from real events: dispatches, handler callbacks and the pools' socket events.
+ * @example
+ * const { inFlight, socketsOpen } = session.stats()
+ */
 export interface SessionStats {
   /** Requests accepted since creation. */
   requests: number
@@ -28,6 +32,10 @@ export interface SessionStats {
 /**
  * One application's HTTP session: an undici Dispatcher that carries every byte of every provider
  * call, with pooling, keep-alive and clear ownership.
+ * @example
+ * const session: LlmSession = createSession({ connections: 32 })
+ * await fetch(url, { dispatcher: session.dispatcher })
+ * await session.close()
  */
 export interface LlmSession extends AsyncDisposable {
   /** Stable id shown in logs, stats and errors. */

@@ -1,6 +1,10 @@
 import type { Dispatcher } from 'undici'
 
-/** A pino-style logger. Any object with these four methods works (pino, console, Fastify's, Nest's adapter). */
+/**
+ * A pino-style logger. Any object with these four methods works (pino, console, Fastify's, Nest's adapter).
+ * @example
+ * createSession({ logger: pino() })
+ */
 export interface SessionLogger {
   debug(object: unknown, message?: string): void
   info(object: unknown, message?: string): void
@@ -8,6 +12,11 @@ export interface SessionLogger {
   error(object: unknown, message?: string): void
 }
 
+/**
+ * TLS settings of the session's own Agent.
+ * @example
+ * createSession({ tls: { ca: readFileSync('corp-ca.pem', 'utf8') } })
+ */
 export interface SessionTlsOptions {
   /** Extra CA certificates to trust (PEM). Replaces Node's bundled roots for this session, as in `tls.connect`. */
   ca?: string | Buffer | Array<string | Buffer>
@@ -21,6 +30,12 @@ export interface SessionTlsOptions {
   rejectUnauthorized?: boolean
 }
 
+/**
+ * Options of `createSession()`, checked when it is called.
+ * @example
+ * const options: SessionOptions = { connections: 32, proxy: 'env', timeout: 300_000 }
+ * const session = createSession(options)
+ */
 export interface SessionOptions {
   /** A name shown in logs and stats beside the id. */
   name?: string

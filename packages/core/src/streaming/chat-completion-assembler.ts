@@ -25,7 +25,13 @@ interface ChoiceState {
   logprobs: unknown
 }
 
-/** Folds OpenAI chunks into one ChatCompletion, as they arrive. */
+/**
+ * Folds OpenAI chunks into one ChatCompletion, as they arrive.
+ * @example
+ * const assembler: ChatCompletionAssembler = createChatCompletionAssembler()
+ * assembler.add(chunk)
+ * assembler.result().choices[0].message
+ */
 export interface ChatCompletionAssembler {
   add(chunk: ChatCompletionChunk): void
   result(): ChatCompletion

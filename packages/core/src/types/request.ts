@@ -1,14 +1,22 @@
 import type { Dispatcher } from 'undici'
 import type { ChatMessage, FunctionTool, ResponseFormat, ToolChoice } from './chat.js'
 
-/** What the client needs of a session. `LlmSession` (session/) satisfies it. */
+/**
+ * What the client needs of a session. `LlmSession` (session/) satisfies it.
+ * @example
+ * await completion({ model, messages, session: createSession() }) // an LlmSession is a SessionLike
+ */
 export interface SessionLike {
   readonly id: string
   readonly dispatcher: Dispatcher
   readonly closed: boolean
 }
 
-/** Per-call options shared by completion, stream and embedding. */
+/**
+ * Per-call options shared by completion, stream and embedding.
+ * @example
+ * await llm.completion({ model, messages, signal, timeout: 30_000, retries: 0, session: agent })
+ */
 export interface CallOptions {
   signal?: AbortSignal
   /** Total milliseconds for the call, retries included. Default: the client's, 10 minutes. */
@@ -22,6 +30,11 @@ export interface CallOptions {
   session?: SessionLike | Dispatcher
 }
 
+/**
+ * A chat completion request: OpenAI body fields plus the per-call options.
+ * @example
+ * const request: CompletionRequest = { model: 'anthropic/claude-sonnet-4-5', messages, max_tokens: 1024 }
+ */
 export interface CompletionRequest extends CallOptions {
   /** `provider/model`, e.g. `openai/gpt-4o`, `anthropic/claude-sonnet-4-5`, `azure/my-deployment`. */
   model: string
@@ -43,6 +56,11 @@ export interface CompletionRequest extends CallOptions {
   extraBody?: Record<string, unknown>
 }
 
+/**
+ * An embedding request: OpenAI body fields plus the per-call options.
+ * @example
+ * const request: EmbeddingRequest = { model: 'gemini/text-embedding-004', input: ['a', 'b'] }
+ */
 export interface EmbeddingRequest extends CallOptions {
   model: string
   input: string | string[]
@@ -50,7 +68,12 @@ export interface EmbeddingRequest extends CallOptions {
   user?: string
 }
 
-/** What a result tells beside its OpenAI shape. Read it with `getCallInfo(result)`. */
+/**
+ * What a result tells beside its OpenAI shape. Read it with `getCallInfo(result)`.
+ * @example
+ * const info: CallInfo | undefined = getCallInfo(completion)
+ * info?.attempts
+ */
 export interface CallInfo {
   provider: string
   model: string
