@@ -148,8 +148,11 @@ describe('keys and secrets', () => {
   })
 
   it('never shows a planted key in JSON, inspect, results or errors', async () => {
+    const logged: unknown[] = []
+    const record = (object: unknown, message?: string) => logged.push({ object, message })
     const llm = createClient({
       session,
+      logger: { debug: record, info: record, warn: record, error: record },
       providers: { openai: { apiKey: planted, baseUrl: `${server.url}/v1` } },
     })
     const result = await llm.completion({ model: 'openai/gpt-4o', messages })
@@ -160,6 +163,10 @@ describe('keys and secrets', () => {
       .catch((caught: unknown) => caught)
     status = 200
     expect(error).toBeInstanceOf(AuthenticationError)
+    expect(logged).toContainEqual({
+      object: expect.objectContaining({ provider: 'openai', sessionId: session.id, attempt: 1, status: 401 }),
+      message: 'llm request failed',
+    })
     for (const shown of [
       JSON.stringify(llm),
       inspect(llm, { depth: 10, showHidden: true }),
@@ -170,6 +177,7 @@ describe('keys and secrets', () => {
       inspect(error, { depth: 10, showHidden: true }),
       JSON.stringify(error),
       String(error),
+      JSON.stringify(logged),
     ])
       expect(shown).not.toContain('SECRET')
   })
