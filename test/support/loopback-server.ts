@@ -34,11 +34,7 @@ export interface LoopbackServer {
   close(): Promise<void>
 }
 
-export type Handler = (
-  request: RecordedRequest,
-  response: ServerResponse,
-  raw: IncomingMessage,
-) => void | Promise<void>
+export type Handler = (request: RecordedRequest, response: ServerResponse, raw: IncomingMessage) => unknown
 
 /** A real HTTP server on 127.0.0.1, port 0, that counts connections and records requests. */
 export async function startLoopbackServer(handler: Handler): Promise<LoopbackServer> {

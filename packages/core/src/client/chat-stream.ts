@@ -8,7 +8,7 @@ import type { ChatCompletion, ChatCompletionChunk } from '../types/chat.js'
 import type { CallInfo, CompletionRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { getCallInfo, setCallInfo } from './call-info.js'
-import type { HttpResponse } from './http-transport.js'
+import { discardBody, type HttpResponse } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
 import { callInfoOf, providerCallContext, responseContext, sendChecked, withRetries } from './run-call.js'
 
@@ -187,7 +187,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     } finally {
       clearTimeout(idleTimer)
       if (!completed) {
-        response?.body.destroy()
+        if (response !== undefined) discardBody(response.body)
         this.#settle.reject(abortError('The stream was closed before its end'))
       }
       if (info !== undefined) info.latencyMs = Math.round(performance.now() - started)

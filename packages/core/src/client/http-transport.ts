@@ -38,6 +38,11 @@ export async function sendHttp(
   return { status: response.statusCode, headers: flattenHeaders(response.headers), body: response.body }
 }
 
+/** Releases a body now (the socket is not reused unless the body had ended); its error is not raised. */
+export function discardBody(body: HttpResponse['body']): void {
+  body.on('error', () => {}).destroy()
+}
+
 /** Reads a whole body as UTF-8, refusing more than `maxBytes` (the socket is released at once). */
 export async function readBodyText(
   response: HttpResponse,
@@ -52,7 +57,7 @@ export async function readBodyText(
     })
   const declared = Number(response.headers['content-length'])
   if (Number.isFinite(declared) && declared > maxBytes) {
-    response.body.destroy()
+    discardBody(response.body)
     throw tooLarge()
   }
   const chunks: Buffer[] = []
@@ -60,7 +65,7 @@ export async function readBodyText(
   for await (const chunk of response.body) {
     size += (chunk as Buffer).length
     if (size > maxBytes) {
-      response.body.destroy()
+      discardBody(response.body)
       throw tooLarge()
     }
     chunks.push(chunk as Buffer)
