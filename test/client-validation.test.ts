@@ -214,4 +214,25 @@ describe('sessions', () => {
     await borrowing.close()
     expect(session.closed).toBe(false)
   })
+
+  it('createClient borrows a plain undici Dispatcher given as its session, and close() leaves it open', async () => {
+    const agent = new Agent({ connections: 1 })
+    const before = server.connections
+    const llm = createClient({
+      session: agent,
+      providers: { openai: { apiKey: 'k', baseUrl: `${server.url}/v1` } },
+    })
+    expect(llm.sessionId).toBeUndefined()
+    await llm.completion({ model: 'openai/gpt-4o', messages })
+    await llm.completion({ model: 'openai/gpt-4o', messages })
+    expect(server.connections).toBe(before + 1)
+    await llm.close()
+    expect(agent.closed).toBe(false)
+    const again = await llm.completion({ model: 'openai/gpt-4o', messages })
+    expect(again.choices[0]?.message.content).toBe('ok')
+    await agent.close()
+    expect(() => createClient({ session: 42 as never })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', field: 'session' }),
+    )
+  })
 })

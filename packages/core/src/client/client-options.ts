@@ -43,8 +43,11 @@ export interface ClientProviderSettings {
  * const options: ClientOptions = { session, retries: 3, timeout: 120_000, providers: { openai: { apiKey } } }
  */
 export interface ClientOptions {
-  /** A session to borrow (left open by `close()`), or options for a session the client owns and closes. Default: the process default session. */
-  session?: LlmSession | SessionOptions
+  /**
+   * A session or any undici Dispatcher to borrow (left open by `close()`), or options for a session
+   * the client owns and closes. Default: the process default session.
+   */
+  session?: LlmSession | Dispatcher | SessionOptions
   providers?: ClientProviderSettings
   /** Retries after the first attempt. Default 2. */
   retries?: number

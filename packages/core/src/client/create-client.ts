@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import type { Dispatcher } from 'undici'
 import { InvalidArgumentError } from '../errors/errors.js'
 import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
 import { createSession, type LlmSession } from '../session/create-session.js'
@@ -16,6 +17,9 @@ import {
 import { type ClientConfig, prepareCall } from './prepare-call.js'
 import { runCompletion, runEmbedding } from './run-call.js'
 import { validateApiKey, validateBaseUrl, validateHeaders, validateNumber } from './validate-request.js'
+
+const sessionIdOf = (session: ClientConfig['session']): string | undefined =>
+  session !== undefined && 'id' in session && typeof session.id === 'string' ? session.id : undefined
 
 /**
  * The completion API. Results are OpenAI-shaped; `getCallInfo(result)` tells who served them.
@@ -41,6 +45,13 @@ const isSession = (value: unknown): value is LlmSession =>
   typeof (value as LlmSession).id === 'string' &&
   typeof (value as LlmSession).close === 'function' &&
   typeof (value as LlmSession).dispatcher === 'object'
+
+// A bare undici Dispatcher is borrowed as it is, like a per-call `session`.
+const isDispatcher = (value: unknown): value is Dispatcher =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Dispatcher).dispatch === 'function' &&
+  !('dispatcher' in value)
 
 function resolveOptions(
   options: ClientOptions,
@@ -69,9 +80,14 @@ function resolveOptions(
     providers[name] = { ...settings }
   }
   let owned: LlmSession | undefined
-  let session: LlmSession | undefined
-  if (isSession(options.session)) session = options.session
-  else if (options.session !== undefined) session = owned = createSession(options.session as SessionOptions)
+  let session: LlmSession | Dispatcher | undefined
+  if (isSession(options.session) || isDispatcher(options.session)) session = options.session
+  else if (typeof options.session === 'object' && options.session !== null)
+    session = owned = createSession(options.session as SessionOptions)
+  else if (options.session !== undefined)
+    throw new InvalidArgumentError('session must be an LlmSession, an undici Dispatcher or session options', {
+      field: 'session',
+    })
   return {
     owned,
     config: {
@@ -95,7 +111,7 @@ function buildClient(
 ): LlmClient {
   const client: LlmClient & { toJSON(): unknown; [inspect.custom](): string } = {
     get sessionId() {
-      return config.session?.id
+      return sessionIdOf(config.session)
     },
     completion: (request) => {
       try {
@@ -133,7 +149,11 @@ function buildClient(
     },
     // Keys live in the closure only; these keep logs of the client short and free of secrets.
     toJSON() {
-      return { type: 'LlmClient', sessionId: config.session?.id, providers: Object.keys(config.providers) }
+      return {
+        type: 'LlmClient',
+        sessionId: sessionIdOf(config.session),
+        providers: Object.keys(config.providers),
+      }
     },
     [inspect.custom]() {
       return `LlmClient ${JSON.stringify(client.toJSON())}`

@@ -10,7 +10,7 @@ import { validateBaseUrl, validateCompletionRequest, validateEmbeddingRequest } 
 
 /** A client's resolved, validated configuration. Never exposed: it holds keys. */
 export interface ClientConfig {
-  session: SessionLike | undefined
+  session: SessionLike | Dispatcher | undefined
   providers: Readonly<Record<string, ProviderSettings>>
   retries: number
   timeout: number

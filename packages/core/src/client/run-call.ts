@@ -37,7 +37,6 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     baseUrl: call.baseUrl,
     headers: call.headers,
     settings: call.settings,
-    sessionId: call.sessionId,
     signal: control.signal,
     async send(request) {
       const response = await sendHttp(call.dispatcher, request, control.signal)

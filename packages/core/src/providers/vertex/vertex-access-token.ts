@@ -53,12 +53,14 @@ export function resolveVertexAccessToken(
     }
   }
   const credentials = readCredentials(settings, env)
-  const sessionKey = context.sessionId ?? ''
-  const key = `${createHash('sha256')
+  // One token source per service account: a token is not tied to a connection, so sessions share it
+  // and the cache stays as small as the set of accounts. The exchange itself goes through the
+  // session of the call that needs the token.
+  const key = createHash('sha256')
     .update(
       `${credentials.client_email}\0${credentials.private_key_id ?? ''}\0${credentials.private_key}\0${credentials.token_uri ?? ''}`,
     )
-    .digest('hex')}\0${String(sessionKey)}`
+    .digest('hex')
   let source = tokenSources.get(key)
   if (source === undefined) {
     source = createServiceAccountTokenSource({ credentials, provider: context.provider })

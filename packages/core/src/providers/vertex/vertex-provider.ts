@@ -44,7 +44,8 @@ export function getVertexModelUrl(
     )
   }
   const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`
-  const given = settings.baseUrl ?? context.baseUrl
+  // The client already resolved the base URL: call, then providers.vertex.baseUrl, then VERTEX_BASE_URL.
+  const given = context.baseUrl
   const base = (given && given !== VERTEX_DEFAULT_BASE_URL ? given : `https://${host}/v1`).replace(/\/+$/, '')
   const model = encodeURIComponent(context.model)
   return `${base}/projects/${encodeURIComponent(project)}/locations/${location}/publishers/google/models/${model}`
