@@ -102,6 +102,26 @@ describe('HTTP errors map to the taxonomy', () => {
     )
   })
 
+  it('a 200 JSON body of an unexpected shape is a ResponseParseError, not retried as a connection failure', async () => {
+    let requests = 0
+    handler = (_request, response) => {
+      requests++
+      response.end('{"id":"msg_1","content":[null]}')
+    }
+    const llm = createClientWithInternals(
+      { session, providers: { anthropic: { apiKey: 'sk-test', baseUrl: server.url } } },
+      { sleep: async (ms) => void delays.push(ms), random: () => 0 },
+    )
+    const error = await llm
+      .completion({ model: 'anthropic/claude-sonnet-4-5', messages })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ResponseParseError)
+    expect(error).toMatchObject({ provider: 'anthropic', retryable: false })
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
+    expect(requests).toBe(1)
+    expect(delays).toEqual([])
+  })
+
   it('a body over maxResponseBytes is a ResponseParseError', async () => {
     handler = (_request, response) => response.end(okBody.padEnd(5000, ' '))
     const error = await client({ maxResponseBytes: 1000 })

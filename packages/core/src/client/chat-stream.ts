@@ -1,6 +1,5 @@
 import { inspect } from 'node:util'
 import { LlmError, ProviderError, ResponseParseError, TimeoutError } from '../errors/errors.js'
-import { mapTransportError } from '../session/map-transport-error.js'
 import { createChatCompletionAssembler } from '../streaming/chat-completion-assembler.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
@@ -10,7 +9,14 @@ import { type CallControl, createCallControl } from './call-control.js'
 import { getCallInfo, setCallInfo } from './call-info.js'
 import { discardBody, type HttpResponse } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
-import { callInfoOf, providerCallContext, responseContext, sendChecked, withRetries } from './run-call.js'
+import {
+  callInfoOf,
+  providerCallContext,
+  responseContext,
+  sendChecked,
+  toCallError,
+  withRetries,
+} from './run-call.js'
 
 const abortError = (message: string) => new DOMException(message, 'AbortError')
 
@@ -203,7 +209,7 @@ function toStreamError(error: unknown, call: PreparedCall, response: HttpRespons
       status: response?.status,
       cause: error,
     })
-  return mapTransportError(error, { origin: call.baseUrl, sessionId: call.sessionId })
+  return toCallError(error, call, response?.status)
 }
 
 function errorPayload(error: unknown): { error: Record<string, unknown> } {

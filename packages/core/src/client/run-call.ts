@@ -1,4 +1,4 @@
-import { LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
+import { isAbortError, LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
 import type {
   ProviderCallContext,
   ProviderHttpRequest,
@@ -18,6 +18,30 @@ import {
 } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
+
+/**
+ * Any error of an attempt, in the taxonomy. Transport errors (they carry a `code`: undici's and
+ * Node's) become ConnectionError / TimeoutError; anything else thrown while reading the answer,
+ * such as a TypeError from an unexpected body shape, is the provider's output we could not read:
+ * a ResponseParseError, never a retryable connection failure.
+ */
+export function toCallError(error: unknown, call: PreparedCall, status?: number): unknown {
+  if (error instanceof LlmError || isAbortError(error)) return error
+  if (isTransportError(error))
+    return mapTransportError(error, { origin: call.baseUrl, sessionId: call.sessionId })
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return new ResponseParseError(`could not read the ${call.providerName} response (${reason})`, {
+    provider: call.providerName,
+    status,
+    cause: error,
+  })
+}
+
+function isTransportError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, errors } = error as { code?: unknown; errors?: unknown }
+  return typeof code === 'string' || (Array.isArray(errors) && errors.some(isTransportError))
+}
 
 /** Response headers of the HTTP error an error was made from, for `x-should-retry` and `retry-after`. */
 const errorHeaders = new WeakMap<object, Record<string, string>>()
@@ -131,9 +155,7 @@ export async function withRetries<T>(
       log(call, 'llm request end', { attempt: retry + 1, latencyMs: Math.round(performance.now() - started) })
       return { value, attempts: retry + 1 }
     } catch (raw) {
-      const error = control.translate(
-        mapTransportError(raw, { origin: call.baseUrl, sessionId: call.sessionId }),
-      )
+      const error = control.translate(toCallError(raw, call))
       const headers = typeof error === 'object' && error !== null ? errorHeaders.get(error) : undefined
       log(call, 'llm request failed', {
         attempt: retry + 1,
