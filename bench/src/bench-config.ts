@@ -9,7 +9,7 @@ export interface BenchConfig {
   rounds: number
   /** Length of one contender's measured turn (BENCH_ROUND_MS, default 1000 × scale). */
   roundMs: number
-  /** Unmeasured turn before each measured one, to open the pool (default a quarter of a round). */
+  /** Unmeasured turn before each measured one, to open and grow the pool (half a round). */
   warmupMs: number
   /** Requests of the one-session soak (BENCH_SOAK_REQUESTS, default 100 000 × scale). */
   soakRequests: number
@@ -29,7 +29,8 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`)
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name} must be a number >= ${min}, got "${raw}"`)
   return value
 }
 
@@ -41,7 +42,7 @@ export function readBenchConfig(): BenchConfig {
     scale,
     rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 5, 1)),
     roundMs,
-    warmupMs: Math.max(30, Math.round(roundMs / 4)),
+    warmupMs: Math.max(30, Math.round(roundMs / 2)),
     soakRequests: Math.max(100, Math.round(numberFromEnv('BENCH_SOAK_REQUESTS', 100_000 * scale, 100))),
     eventBytes: Math.round(numberFromEnv('BENCH_EVENT_BYTES', 1024 * 1024, 1024)),
     streamTokens: Math.round(numberFromEnv('BENCH_STREAM_TOKENS', 300, 1)),

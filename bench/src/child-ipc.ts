@@ -73,7 +73,10 @@ export function startChild(entry: string, options: StartChildOptions = {}): Chil
 }
 
 /** The child's side: answers each call with its handler's result; `exit` ends the process. */
-export function serveCalls(handlers: Record<string, (payload: never) => unknown>, onExit?: () => Promise<void>) {
+export function serveCalls(
+  handlers: Record<string, (payload: never) => unknown>,
+  onExit?: () => Promise<void>,
+) {
   process.on('message', async (message: CallMessage) => {
     if (message.type === 'exit') {
       await onExit?.()

@@ -1,6 +1,6 @@
 // One contender in its own process: its own global dispatcher, CPU time and peak RSS.
 import { serveCalls } from './child-ipc.js'
-import { type Contender, type ContenderId, createContender, type ContenderTarget } from './contenders.js'
+import { type Contender, type ContenderId, type ContenderTarget, createContender } from './contenders.js'
 import { runClosedLoop } from './load-loop.js'
 
 const id = process.argv[2] as ContenderId

@@ -35,7 +35,8 @@ const MODEL = 'gpt-4o-mini'
 const API_KEY = 'sk-bench'
 const messages = [{ role: 'user' as const, content: 'Hello there' }]
 const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }
-const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, messages, ...(stream ? { stream } : {}) })
+const chatBody = (stream: boolean) =>
+  JSON.stringify({ model: MODEL, messages, ...(stream ? { stream } : {}) })
 
 /**
  * The least a hand-written client must do with an SSE answer: split events and parse each
@@ -109,7 +110,11 @@ export function createContender(id: ContenderId, target: ContenderTarget): Conte
     case 'fetch': {
       // Global fetch on its global dispatcher; the CA comes from NODE_EXTRA_CA_CERTS.
       const send = async (stream: boolean) => {
-        const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body: chatBody(stream) })
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers,
+          body: chatBody(stream),
+        })
         if (res.status !== 200) throw new Error(`status ${res.status}`)
         if (stream) await consumeSse(res.body!)
         else await res.json()

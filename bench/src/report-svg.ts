@@ -19,7 +19,10 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
     { title: 'CPU per request, x raw undici (lower is better)', key: 'cpuUsPerRequest' as const },
   ]
   const max = (key: 'requestsPerSecond' | 'cpuUsPerRequest') =>
-    Math.max(1.2, ...scenarios.flatMap((s) => s.contenders.map((c) => c.ratioToUndici[key]).filter(Number.isFinite)))
+    Math.max(
+      1.2,
+      ...scenarios.flatMap((s) => s.contenders.map((c) => c.ratioToUndici[key]).filter(Number.isFinite)),
+    )
   const scales = panels.map((p) => panelWidth / max(p.key))
   const parts: string[] = []
   let y = 64
@@ -33,8 +36,12 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
         const x0 = labelWidth + p * (panelWidth + gap)
         const value = c.ratioToUndici[panel.key]
         const w = Number.isFinite(value) ? Math.max(1, value * scales[p]!) : 0
-        parts.push(`<rect x="${x0}" y="${by}" width="${w.toFixed(1)}" height="${barHeight}" fill="${colors[i % colors.length]}"/>`)
-        parts.push(`<text x="${(x0 + w + 4).toFixed(1)}" y="${by + 11}">${Number.isFinite(value) ? value.toFixed(2) : '-'}</text>`)
+        parts.push(
+          `<rect x="${x0}" y="${by}" width="${w.toFixed(1)}" height="${barHeight}" fill="${colors[i % colors.length]}"/>`,
+        )
+        parts.push(
+          `<text x="${(x0 + w + 4).toFixed(1)}" y="${by + 11}">${Number.isFinite(value) ? value.toFixed(2) : '-'}</text>`,
+        )
       })
     })
     y += groupHeight(scenario.contenders.length) - 20

@@ -7,9 +7,14 @@ import { fileURLToPath } from 'node:url'
 import { readBenchConfig } from './bench-config.js'
 import { startChild } from './child-ipc.js'
 import type { ParserRun } from './parser-process.js'
-import { formatLoadScenario, formatParser, formatTargets } from './report-table.js'
 import { renderChart } from './report-svg.js'
-import { type LoadScenarioResult, loadScenarios, type MockHandle, runLoadScenario } from './run-load-scenarios.js'
+import { formatLoadScenario, formatParser, formatTargets } from './report-table.js'
+import {
+  type LoadScenarioResult,
+  loadScenarios,
+  type MockHandle,
+  runLoadScenario,
+} from './run-load-scenarios.js'
 import type { SoakResult } from './soak-process.js'
 import { checkTargets, type ParserFigures } from './targets.js'
 
@@ -102,7 +107,10 @@ try {
     cpuModel: cpu[0]?.model.trim(),
     config: { ...config, outDir: undefined },
     versions: Object.fromEntries(
-      ['undici', 'openai', 'ai', '@ai-sdk/openai', '@llm-session/core'].map((name) => [name, versionOf(name)]),
+      ['undici', 'openai', 'ai', '@ai-sdk/openai', '@llm-session/core'].map((name) => [
+        name,
+        versionOf(name),
+      ]),
     ),
   }
   mkdirSync(config.outDir, { recursive: true })

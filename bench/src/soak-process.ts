@@ -23,8 +23,14 @@ const heapAfterGcMb = () => {
 serveCalls({
   run: async (payload: { url: string; ca: string; requests: number; concurrency: number }) => {
     const session = createSession({ tls: { ca: payload.ca } })
-    const llm = createClient({ session, providers: { openai: { apiKey: 'sk-bench', baseUrl: `${payload.url}/v1` } } })
-    const request = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hello there' }] }
+    const llm = createClient({
+      session,
+      providers: { openai: { apiKey: 'sk-bench', baseUrl: `${payload.url}/v1` } },
+    })
+    const request = {
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Hello there' }],
+    }
     const call = async () => {
       await llm.completion(request)
     }

@@ -46,20 +46,77 @@ export function checkTargets(
   const checks: TargetCheck[] = []
   for (const scenario of scenarios) {
     const ours = scenario.contenders.find((c) => c.id === 'llm-session')!
-    checks.push(check(`${scenario.id}: llm-session throughput / raw undici`, ours.ratioToUndici.requestsPerSecond, '>=', 0.85))
-    checks.push(check(`${scenario.id}: llm-session CPU per request / raw undici`, ours.ratioToUndici.cpuUsPerRequest, '<=', 1.3))
-    checks.push(check(`${scenario.id}: llm-session TLS handshakes per request`, ours.median.tlsHandshakesPerRequest, '<=', 0.01))
+    checks.push(
+      check(
+        `${scenario.id}: llm-session throughput / raw undici`,
+        ours.ratioToUndici.requestsPerSecond,
+        '>=',
+        0.85,
+      ),
+    )
+    checks.push(
+      check(
+        `${scenario.id}: llm-session CPU per request / raw undici`,
+        ours.ratioToUndici.cpuUsPerRequest,
+        '<=',
+        1.3,
+      ),
+    )
+    checks.push(
+      check(
+        `${scenario.id}: llm-session TLS handshakes per request`,
+        ours.median.tlsHandshakesPerRequest,
+        '<=',
+        0.01,
+      ),
+    )
     const peak = Math.max(...ours.rounds.map((r) => r.peakOpenConnections))
-    checks.push(check(`${scenario.id}: llm-session peak open connections (session limit)`, peak, '<=', connectionLimit))
+    checks.push(
+      check(`${scenario.id}: llm-session peak open connections (session limit)`, peak, '<=', connectionLimit),
+    )
     if (scenario.id === 'json-c20') {
-      checks.push(check('json-c20: llm-session throughput / openai package', pairedRatio(scenario, 'openai'), '>=', 2))
-      checks.push(check('json-c20: llm-session throughput / Vercel AI SDK', pairedRatio(scenario, 'ai-sdk'), '>=', 2))
-      checks.push(check('json-c20: llm-session throughput / new Agent per call', pairedRatio(scenario, 'agent-per-call'), '>=', 5))
+      checks.push(
+        check('json-c20: llm-session throughput / openai package', pairedRatio(scenario, 'openai'), '>=', 2),
+      )
+      checks.push(
+        check('json-c20: llm-session throughput / Vercel AI SDK', pairedRatio(scenario, 'ai-sdk'), '>=', 2),
+      )
+      checks.push(
+        check(
+          'json-c20: llm-session throughput / new Agent per call',
+          pairedRatio(scenario, 'agent-per-call'),
+          '>=',
+          5,
+        ),
+      )
     }
   }
-  if (parser !== undefined) checks.push(check('1 MB SSE event in 1-byte pieces: linear cost (ns/byte, 1 MB / 128 KB)', parser.linearityRatio, '<=', 1.5))
-  if (soak !== undefined) checks.push(check(`${soak.requests} requests on one session: heap after GC at end / at 10%`, soak.heapRatio, '<=', 1.1))
+  if (parser !== undefined)
+    checks.push(
+      check(
+        '1 MB SSE event in 1-byte pieces: linear cost (ns/byte, 1 MB / 128 KB)',
+        parser.linearityRatio,
+        '<=',
+        1.5,
+      ),
+    )
+  if (soak !== undefined)
+    checks.push(
+      check(
+        `${soak.requests} requests on one session: heap after GC at end / at 10%`,
+        soak.heapRatio,
+        '<=',
+        1.1,
+      ),
+    )
   for (const framework of frameworks)
-    checks.push(check(`${framework.name} binding: route time with req.llm / with raw undici`, framework.overhead, '<=', 1.1))
+    checks.push(
+      check(
+        `${framework.name} binding: route time with req.llm / with raw undici`,
+        framework.overhead,
+        '<=',
+        1.1,
+      ),
+    )
   return checks
 }
