@@ -1,7 +1,7 @@
 import type { LoadScenarioResult } from './run-load-scenarios.js'
 
 const colors = ['#555555', '#d9480f', '#868e96', '#1971c2', '#2f9e44', '#7048e8']
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /**
  * A grouped horizontal bar chart, hand-written SVG: throughput and CPU per request of each contender
@@ -27,11 +27,11 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
   const parts: string[] = []
   let y = 64
   for (const scenario of scenarios) {
-    parts.push(`<text x="10" y="${y + 12}" font-weight="bold">${escape(scenario.title)}</text>`)
+    parts.push(`<text x="10" y="${y + 12}" font-weight="bold">${escapeXml(scenario.title)}</text>`)
     y += 20
     scenario.contenders.forEach((c, i) => {
       const by = y + i * (barHeight + 3)
-      parts.push(`<text x="${labelWidth - 6}" y="${by + 11}" text-anchor="end">${escape(c.label)}</text>`)
+      parts.push(`<text x="${labelWidth - 6}" y="${by + 11}" text-anchor="end">${escapeXml(c.label)}</text>`)
       panels.forEach((panel, p) => {
         const x0 = labelWidth + p * (panelWidth + gap)
         const value = c.ratioToUndici[panel.key]
@@ -51,7 +51,7 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
     const x0 = labelWidth + p * (panelWidth + gap)
     const x1 = x0 + scales[p]!
     return [
-      `<text x="${x0}" y="52" font-weight="bold">${escape(panel.title)}</text>`,
+      `<text x="${x0}" y="52" font-weight="bold">${escapeXml(panel.title)}</text>`,
       `<line x1="${x1.toFixed(1)}" y1="58" x2="${x1.toFixed(1)}" y2="${height - 10}" stroke="#000" stroke-dasharray="3,3"/>`,
     ].join('\n')
   })
@@ -59,7 +59,7 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">llm-session benchmarks: ratios to raw undici on one shared Agent</text>`,
-    `<text x="10" y="36" fill="#555">${escape(subtitle)}</text>`,
+    `<text x="10" y="36" fill="#555">${escapeXml(subtitle)}</text>`,
     ...guides,
     ...parts,
     '</svg>',
