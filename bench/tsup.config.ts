@@ -9,6 +9,7 @@ export default defineConfig({
     'src/contender-process.ts',
     'src/soak-process.ts',
     'src/parser-process.ts',
+    'src/framework-app-process.ts',
   ],
   format: ['esm'],
   dts: false,
@@ -18,5 +19,5 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   // Peers are measured as installed, not re-bundled (tsup bundles devDependencies by default).
-  external: ['openai', 'ai', '@ai-sdk/openai', 'undici'],
+  external: ['openai', 'ai', '@ai-sdk/openai', 'undici', 'express', 'fastify', 'hono', '@hono/node-server'],
 })

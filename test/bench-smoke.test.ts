@@ -52,7 +52,10 @@ describe('pnpm bench (smoke, tiny counts)', () => {
     }
     expect(results.parser.runs).toHaveLength(3)
     expect(results.soak).toMatchObject({ requests: 300, errors: 0 })
-    expect(results.targets.length).toBeGreaterThanOrEqual(17)
+    expect(results.frameworks.map((f: { name: string }) => f.name)).toEqual(['express', 'fastify', 'hono'])
+    for (const framework of results.frameworks)
+      for (const run of [...framework.raw, ...framework.llm]) expect(run).toMatchObject({ errors: 0 })
+    expect(results.targets.length).toBeGreaterThanOrEqual(20)
     for (const target of results.targets) expect(typeof target.pass).toBe('boolean')
     expect(readFileSync(join(outDir, 'chart.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\n$/)
   }, 60_000)

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 export interface BenchConfig {
   /** Multiplies every duration and count (BENCH_SCALE, default 1). */
   scale: number
-  /** Measured rounds per scenario; each contender runs once per round (BENCH_ROUNDS, default 5). */
+  /** Measured rounds per scenario; each contender runs once per round (BENCH_ROUNDS, default 4). */
   rounds: number
   /** Length of one contender's measured turn (BENCH_ROUND_MS, default 1000 × scale). */
   roundMs: number
@@ -40,7 +40,7 @@ export function readBenchConfig(): BenchConfig {
   const packageDir = resolve(fileURLToPath(import.meta.url), '..', '..')
   return {
     scale,
-    rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 5, 1)),
+    rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 4, 1)),
     roundMs,
     warmupMs: Math.max(30, Math.round(roundMs / 2)),
     soakRequests: Math.max(100, Math.round(numberFromEnv('BENCH_SOAK_REQUESTS', 100_000 * scale, 100))),

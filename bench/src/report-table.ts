@@ -1,3 +1,4 @@
+import type { FrameworkFigures } from './run-framework-scenario.js'
 import type { LoadScenarioResult } from './run-load-scenarios.js'
 import type { ParserFigures, TargetCheck } from './targets.js'
 
@@ -64,4 +65,18 @@ export function formatParser(parser: ParserFigures): string {
 export function formatTargets(checks: TargetCheck[]): string {
   const rows = checks.map((c) => [c.pass ? 'PASS' : 'MISS', c.target, fmt(c.value, 3), `${c.op} ${c.limit}`])
   return ['== Targets ==', table(['', 'target', 'value', 'limit'], rows)].join('\n')
+}
+
+export function formatFrameworks(frameworks: FrameworkFigures[]): string {
+  const rows = frameworks.map((f) => [
+    f.name,
+    fmt(f.rawRequestsPerSecond),
+    fmt(f.llmRequestsPerSecond),
+    fmt(f.overhead, 3),
+    fmt([...f.raw, ...f.llm].reduce((sum, r) => sum + r.errors, 0)),
+  ])
+  return [
+    '== Framework routes, concurrency 20: req.llm against raw undici in the same app ==',
+    table(['framework', 'raw undici req/s', 'req.llm req/s', 'time x raw', 'errors'], rows),
+  ].join('\n')
 }

@@ -8,7 +8,8 @@ import { readBenchConfig } from './bench-config.js'
 import { startChild } from './child-ipc.js'
 import type { ParserRun } from './parser-process.js'
 import { renderChart } from './report-svg.js'
-import { formatLoadScenario, formatParser, formatTargets } from './report-table.js'
+import { formatFrameworks, formatLoadScenario, formatParser, formatTargets } from './report-table.js'
+import { type FrameworkFigures, runFrameworkScenario } from './run-framework-scenario.js'
 import {
   type LoadScenarioResult,
   loadScenarios,
@@ -93,7 +94,11 @@ try {
         `(${soak.heapRatio.toFixed(3)}x); ${soak.errors} errors; session ${JSON.stringify(soak.sessionStats)}\n`,
     )
   }
-  const frameworks: { name: string; overhead: number }[] = []
+  let frameworks: FrameworkFigures[] = []
+  if (wanted('frameworks')) {
+    frameworks = await runFrameworkScenario(mock, config, log)
+    console.log(`${formatFrameworks(frameworks)}\n`)
+  }
   const targets = checkTargets(scenarios, config.connections, parser, soak, frameworks)
   console.log(formatTargets(targets))
 
