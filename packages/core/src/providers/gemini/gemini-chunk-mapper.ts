@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { ResponseParseError } from '../../errors/errors.js'
-import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import { createChunkFactory } from '../shared/create-chunk-factory.js'
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js'
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js'
 import { mapGeminiUsage } from './map-gemini-usage.js'
@@ -15,23 +16,11 @@ import { mapGeminiParts, throwIfGeminiFailed } from './parse-gemini-response.js'
  * @example const mapper = createGeminiChunkMapper(context); mapper.map({ data: line })
  */
 export function createGeminiChunkMapper(context: ProviderResponseContext): ChunkMapper {
-  let id = ''
-  let model = context.model
-  const created = Math.floor(Date.now() / 1000)
+  const identity = { id: '', created: Math.floor(Date.now() / 1000), model: context.model }
+  const { chunk, usageChunk } = createChunkFactory(identity)
   let toolCount = 0
   let finished = false
   let lastUsage: string | undefined
-
-  const chunk = (
-    delta: ChatCompletionChunkDelta,
-    finishReason: FinishReason | null = null,
-  ): ChatCompletionChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  })
 
   return {
     get finished() {
@@ -52,8 +41,8 @@ export function createGeminiChunkMapper(context: ProviderResponseContext): Chunk
       if (typeof response !== 'object' || response === null) return []
       throwIfGeminiFailed(response, context)
       const chunks: ChatCompletionChunk[] = []
-      if (id === '') id = response.responseId ?? `chatcmpl-${randomUUID()}`
-      if (response.modelVersion) model = response.modelVersion
+      if (identity.id === '') identity.id = response.responseId ?? `chatcmpl-${randomUUID()}`
+      if (response.modelVersion) identity.model = response.modelVersion
       const candidate = response.candidates?.[0]
       const { text, reasoning, toolCalls } = mapGeminiParts(candidate?.content?.parts ?? [], toolCount)
       if (reasoning !== '') chunks.push(chunk({ reasoning }))
@@ -82,7 +71,7 @@ export function createGeminiChunkMapper(context: ProviderResponseContext): Chunk
         const usage = JSON.stringify(response.usageMetadata)
         if (usage !== lastUsage) {
           lastUsage = usage
-          chunks.push({ ...chunk({}), choices: [], usage: mapGeminiUsage(response.usageMetadata) })
+          chunks.push(usageChunk(mapGeminiUsage(response.usageMetadata)))
         }
       }
       return chunks
