@@ -2,6 +2,7 @@ import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import type { AnthropicStreamPayload, AnthropicUsage } from './anthropic-api-types.js'
 import { createAnthropicStreamError } from './anthropic-error.js'
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js'
@@ -121,21 +122,12 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
 }
 
 function parsePayload(data: string, context: ProviderResponseContext): AnthropicStreamPayload {
-  let payload: unknown
-  try {
-    payload = JSON.parse(data)
-  } catch (error) {
-    throw new ResponseParseError('Anthropic sent a stream event that is not JSON', {
-      provider: context.provider,
-      requestId: context.requestId,
-      cause: error,
-    })
-  }
-  if (typeof payload !== 'object' || payload === null) {
+  const payload = parseStreamEventJson<AnthropicStreamPayload>(data, context, { sender: 'Anthropic' })
+  if (payload === undefined) {
     throw new ResponseParseError('Anthropic sent a stream event that is not an object', {
       provider: context.provider,
       requestId: context.requestId,
     })
   }
-  return payload as AnthropicStreamPayload
+  return payload
 }

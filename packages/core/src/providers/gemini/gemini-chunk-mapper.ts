@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js'
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js'
 import { mapGeminiUsage } from './map-gemini-usage.js'
@@ -28,17 +28,8 @@ export function createGeminiChunkMapper(context: ProviderResponseContext): Chunk
     },
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.data.trim() === '') return []
-      let response: GeminiGenerateContentResponse
-      try {
-        response = JSON.parse(event.data) as GeminiGenerateContentResponse
-      } catch (error) {
-        throw new ResponseParseError(`${context.provider} sent a stream event that is not JSON`, {
-          provider: context.provider,
-          requestId: context.requestId,
-          cause: error,
-        })
-      }
-      if (typeof response !== 'object' || response === null) return []
+      const response = parseStreamEventJson<GeminiGenerateContentResponse>(event.data, context)
+      if (response === undefined) return []
       throwIfGeminiFailed(response, context)
       const chunks: ChatCompletionChunk[] = []
       if (identity.id === '') identity.id = response.responseId ?? `chatcmpl-${randomUUID()}`

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.js'
 import { mapOllamaUsage } from './map-ollama-usage.js'
 import type { OllamaChatResponse } from './ollama-api-types.js'
@@ -35,17 +35,8 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
     },
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.data.trim() === '') return []
-      let line: OllamaChatResponse
-      try {
-        line = JSON.parse(event.data) as OllamaChatResponse
-      } catch (error) {
-        throw new ResponseParseError(`${context.provider} sent a line that is not JSON`, {
-          provider: context.provider,
-          requestId: context.requestId,
-          cause: error,
-        })
-      }
-      if (typeof line !== 'object' || line === null) return []
+      const line = parseStreamEventJson<OllamaChatResponse>(event.data, context, { unit: 'line' })
+      if (line === undefined) return []
       if (line.error !== undefined) {
         throw parseOllamaError({ status: 200, headers: context.headers, body: line }, context)
       }
