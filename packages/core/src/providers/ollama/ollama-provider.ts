@@ -9,6 +9,7 @@ import type {
   ProviderResponseContext,
 } from '../provider.js'
 import { createChatCompletion } from '../shared/create-chat-completion.js'
+import { readFunctionTools } from '../shared/read-function-tools.js'
 import { convertToOllamaMessages } from './convert-to-ollama-messages.js'
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.js'
 import { mapOllamaUsage } from './map-ollama-usage.js'
@@ -32,14 +33,7 @@ export function createOllamaRequestBody(
   }
   const body: OllamaChatRequest = { model, messages: convertToOllamaMessages(request.messages), stream }
   if (request.tools !== undefined && request.tools.length > 0 && request.tool_choice !== 'none') {
-    body.tools = request.tools.map((tool, i) => {
-      if (tool?.type !== 'function' || typeof tool.function?.name !== 'string' || tool.function.name === '') {
-        throw new InvalidArgumentError(`tools[${i}] must be a function tool with a name`, {
-          field: `tools[${i}]`,
-        })
-      }
-      return { type: 'function', function: tool.function }
-    })
+    body.tools = readFunctionTools(request.tools).map((tool) => ({ type: 'function', function: tool }))
   }
   const options: NonNullable<OllamaChatRequest['options']> = {}
   if (request.temperature !== undefined) options.temperature = request.temperature
