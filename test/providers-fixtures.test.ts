@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   BadRequestError,
@@ -19,46 +16,20 @@ import { getProviderDefinition } from '../packages/core/src/providers/registry.j
 import { assembleChatCompletion } from '../packages/core/src/streaming/chat-completion-assembler.js'
 import { createStreamDecoder } from '../packages/core/src/streaming/stream-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../packages/core/src/types/chat.js'
-
-/** Walks up from this file until a `shared/fixtures/providers` folder is found. */
-function findFixturesDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'fixtures', 'providers')
-    if (existsSync(candidate)) return candidate
-    if (dirname(dir) === dir) throw new Error('shared/fixtures/providers not found above the repository')
-  }
-}
-
-const fixturesDir = findFixturesDir()
-const readFixture = (path: string): Buffer => readFileSync(join(fixturesDir, path))
+import { jsonlToSse, readFixture, readFixtureJson } from './support/fixtures.js'
+import { seededRandom } from './support/loopback-server.js'
+import { summarizeToolCalls } from './support/summarize-tool-calls.js'
 
 /** Anthropic `.chunks.jsonl` lost its SSE framing; the event name is the JSON `type`. */
-function reframeAnthropicJsonl(bytes: Buffer): Buffer {
-  const lines = bytes
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-  return Buffer.from(lines.map((line) => `event: ${JSON.parse(line).type}\ndata: ${line}\n\n`).join(''))
-}
-
-/** mulberry32: a small seeded PRNG so every split is reproducible. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const reframeAnthropicJsonl = (bytes: Buffer): Buffer =>
+  jsonlToSse(bytes, { eventName: (line) => JSON.parse(line).type })
 
 /** The whole body, one piece per byte, and random pieces of 1..16 bytes for several seeds. */
 function splits(bytes: Buffer): Array<{ name: string; pieces: Buffer[] }> {
   const result = [{ name: 'whole', pieces: [bytes] }]
   result.push({ name: 'every byte', pieces: [...bytes].map((byte) => Buffer.from([byte])) })
   for (const seed of [1, 7, 42, 1234, 99991]) {
-    const random = createRandom(seed)
+    const random = seededRandom(seed)
     const pieces: Buffer[] = []
     for (let offset = 0; offset < bytes.length; ) {
       const size = 1 + Math.floor(random() * 16)
@@ -108,12 +79,7 @@ interface StreamExpectation {
 }
 
 const message = (completion: ChatCompletion) => completion.choices[0]!.message
-const toolCalls = (completion: ChatCompletion) =>
-  (message(completion).tool_calls ?? []).map((call) => ({
-    id: call.id,
-    name: call.function.name,
-    arguments: call.function.arguments,
-  }))
+const toolCalls = (completion: ChatCompletion) => summarizeToolCalls(message(completion).tool_calls ?? [])!
 
 const streams: StreamExpectation[] = [
   {
@@ -316,12 +282,10 @@ describe('errors inside 200 streams', () => {
   })
 })
 
-const json = (file: string): unknown => JSON.parse(readFixture(file).toString('utf8'))
-
 describe('recorded non-stream bodies', () => {
   it('anthropic message-text.json', () => {
     const completion = anthropicProvider.parseChatResponse(
-      json('anthropic/message-text.json'),
+      readFixtureJson('anthropic/message-text.json'),
       responseContext('anthropic'),
     )
     expect(message(completion).content).toMatch(/^Hello! I'm doing well, thanks for asking\./)
@@ -335,7 +299,7 @@ describe('recorded non-stream bodies', () => {
 
   it('anthropic message-tool-use.json', () => {
     const completion = anthropicProvider.parseChatResponse(
-      json('anthropic/message-tool-use.json'),
+      readFixtureJson('anthropic/message-tool-use.json'),
       responseContext('anthropic'),
     )
     const [call] = toolCalls(completion)
@@ -348,7 +312,7 @@ describe('recorded non-stream bodies', () => {
 
   it('gemini generate-content-text.json', () => {
     const completion = geminiProvider.parseChatResponse(
-      json('gemini/generate-content-text.json'),
+      readFixtureJson('gemini/generate-content-text.json'),
       responseContext('gemini'),
     )
     expect(message(completion).content).toBe(
@@ -365,7 +329,7 @@ describe('recorded non-stream bodies', () => {
 
   it('gemini generate-content-function-call.json', () => {
     const completion = geminiProvider.parseChatResponse(
-      json('gemini/generate-content-function-call.json'),
+      readFixtureJson('gemini/generate-content-function-call.json'),
       responseContext('gemini'),
     )
     expect(toolCalls(completion)).toEqual([
@@ -385,7 +349,7 @@ describe('recorded non-stream bodies', () => {
   it('ollama openai-compat-chat-completion.json through the openai-compatible provider', () => {
     const definition = getProviderDefinition('openai-compatible')!
     const completion = definition.parseChatResponse(
-      json('ollama/openai-compat-chat-completion.json'),
+      readFixtureJson('ollama/openai-compat-chat-completion.json'),
       responseContext('openai-compatible'),
     )
     expect(completion.id).toBe('chatcmpl-150')
@@ -403,7 +367,7 @@ describe('recorded error bodies', () => {
     headers: Record<string, string> = {},
   ) =>
     definition.parseError(
-      { status, headers, body: json(file) },
+      { status, headers, body: readFixtureJson(file) },
       { provider: definition.name, requestId: undefined },
     )
 

@@ -1,6 +1,8 @@
 import { ResponseParseError } from '../../errors/errors.js'
-import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import type { AnthropicStreamPayload, AnthropicUsage } from './anthropic-api-types.js'
 import { createAnthropicStreamError } from './anthropic-error.js'
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js'
@@ -22,24 +24,13 @@ interface ToolBlockState {
  * for (const event of events) chunks.push(...mapper.map(event))
  */
 export function createAnthropicChunkMapper(context: ProviderResponseContext): ChunkMapper {
-  let id = ''
-  let model = context.model
-  const created = Math.floor(Date.now() / 1000)
+  const identity = { id: '', created: Math.floor(Date.now() / 1000), model: context.model }
+  const { chunk, usageChunk } = createChunkFactory(identity)
   let usage: AnthropicUsage = {}
   let finished = false
   let toolCount = 0
   const toolBlocks = new Map<number, ToolBlockState>()
 
-  const chunk = (
-    delta: ChatCompletionChunkDelta,
-    finishReason: FinishReason | null = null,
-  ): ChatCompletionChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  })
   const emptyArguments = (state: ToolBlockState): ChatCompletionChunk[] => {
     if (state.sawArguments) return []
     state.sawArguments = true
@@ -56,8 +47,8 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
       switch (payload.type ?? event.event) {
         case 'message_start': {
           const message = payload.message ?? {}
-          if (typeof message.id === 'string') id = message.id
-          if (typeof message.model === 'string') model = message.model
+          if (typeof message.id === 'string') identity.id = message.id
+          if (typeof message.model === 'string') identity.model = message.model
           usage = { ...message.usage }
           return [chunk({ role: 'assistant', content: '' })]
         }
@@ -111,7 +102,7 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
           const chunks = [...toolBlocks.values()].filter((state) => !state.stopped).flatMap(emptyArguments)
           const finishReason = mapAnthropicStopReason(payload.delta?.stop_reason)
           if (finishReason !== null) chunks.push(chunk({}, finishReason))
-          chunks.push({ ...chunk({}), choices: [], usage: mapAnthropicUsage(usage) })
+          chunks.push(usageChunk(mapAnthropicUsage(usage)))
           return chunks
         }
         case 'message_stop':
@@ -131,21 +122,12 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
 }
 
 function parsePayload(data: string, context: ProviderResponseContext): AnthropicStreamPayload {
-  let payload: unknown
-  try {
-    payload = JSON.parse(data)
-  } catch (error) {
-    throw new ResponseParseError('Anthropic sent a stream event that is not JSON', {
-      provider: context.provider,
-      requestId: context.requestId,
-      cause: error,
-    })
-  }
-  if (typeof payload !== 'object' || payload === null) {
+  const payload = parseStreamEventJson<AnthropicStreamPayload>(data, context, { sender: 'Anthropic' })
+  if (payload === undefined) {
     throw new ResponseParseError('Anthropic sent a stream event that is not an object', {
       provider: context.provider,
       requestId: context.requestId,
     })
   }
-  return payload as AnthropicStreamPayload
+  return payload
 }

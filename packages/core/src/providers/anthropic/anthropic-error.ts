@@ -1,9 +1,6 @@
 import {
-  AuthenticationError,
   BadRequestError,
   ContextWindowExceededError,
-  InternalServerError,
-  NotFoundError,
   PermissionDeniedError,
   type ProviderError,
   type ProviderErrorOptions,
@@ -11,6 +8,8 @@ import {
   ServiceUnavailableError,
 } from '../../errors/errors.js'
 import type { ProviderHttpResponse } from '../provider.js'
+import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { parseRetryAfterSeconds } from '../shared/parse-retry-after-seconds.js'
 
 interface AnthropicErrorFields {
   type?: string
@@ -91,15 +90,8 @@ function createAnthropicError(
     return new ContextWindowExceededError(message, options)
   }
   switch (status) {
-    case 400:
-      return new BadRequestError(message, options)
-    case 401:
-      return new AuthenticationError(message, options)
     case 402:
-    case 403:
       return new PermissionDeniedError(message, options)
-    case 404:
-      return new NotFoundError(message, options)
     case 409:
       // A conflict may clear up on its own, like in the OpenAI SDKs' retry rules.
       return new BadRequestError(message, { ...options, retryable: true })
@@ -110,16 +102,10 @@ function createAnthropicError(
         ...options,
         retryable: fields.details?.error_code !== 'enforced_spend_limit_reached',
       })
-    case 500:
-      return new InternalServerError(message, options)
-    case 502:
-    case 503:
-    case 504:
     case 529:
       return new ServiceUnavailableError(message, options)
-    default:
-      return status >= 500 ? new InternalServerError(message, options) : new BadRequestError(message, options)
   }
+  return createErrorForStatus(status, message, options)
 }
 
 /**
@@ -134,8 +120,8 @@ export function parseRetryAfter(
   if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds
   const value = headers['retry-after']
   if (value === undefined || value.trim() === '') return undefined
-  const seconds = Number(value)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const seconds = parseRetryAfterSeconds(value)
+  if (seconds !== undefined) return seconds
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

@@ -7,6 +7,7 @@ import type {
   ProviderHttpRequest,
   ProviderResponseContext,
 } from '../provider.js'
+import { createChatCompletion } from '../shared/create-chat-completion.js'
 import type { AnthropicMessagesRequest, AnthropicMessagesResponse } from './anthropic-api-types.js'
 import { createAnthropicChunkMapper } from './anthropic-chunk-mapper.js'
 import { parseAnthropicError } from './anthropic-error.js'
@@ -80,27 +81,16 @@ export function parseAnthropicResponse(body: unknown, context: ProviderResponseC
       })
     }
   }
-  return {
+  return createChatCompletion({
     id: response.id ?? '',
-    object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: response.model ?? context.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && toolCalls.length > 0 ? null : text,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning === '' ? {} : { reasoning }),
-        },
-        finish_reason: mapAnthropicStopReason(response.stop_reason) ?? 'stop',
-        logprobs: null,
-      },
-    ],
-    ...(response.usage ? { usage: mapAnthropicUsage(response.usage) } : {}),
-  }
+    text,
+    reasoning,
+    toolCalls,
+    finishReason: mapAnthropicStopReason(response.stop_reason) ?? 'stop',
+    usage: response.usage ? mapAnthropicUsage(response.usage) : undefined,
+  })
 }
 
 function createAnthropicChatRequest(

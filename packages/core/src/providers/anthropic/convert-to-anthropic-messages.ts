@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ChatMessage, ContentPart } from '../../types/chat.js'
+import { parseDataUrl } from '../shared/parse-data-url.js'
+import { parseToolArguments } from '../shared/parse-tool-arguments.js'
+import { toContentParts } from '../shared/to-content-parts.js'
+import { toTextParts } from '../shared/to-text.js'
 import type {
   AnthropicContentBlock,
   AnthropicImageBlock,
@@ -84,41 +88,12 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
   return { system: system.length > 0 ? system : undefined, messages: result }
 }
 
-/**
- * Parses a tool call's JSON `arguments` into the object Anthropic expects; `''` means no arguments.
- * @example parseToolArguments('{"city":"Paris"}', 'messages[1].tool_calls[0].function.arguments')
- */
-export function parseToolArguments(text: string, field: string): Record<string, unknown> {
-  if (text.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new InvalidArgumentError(`${field} is not valid JSON`, { field })
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`${field} must be a JSON object`, { field })
-  }
-  return value as Record<string, unknown>
-}
-
 function toTextBlocks(content: string | readonly ContentPart[], field: string): AnthropicTextBlock[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }]
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
-  return content.map((part, j) => {
-    if (part.type !== 'text') {
-      throw new InvalidArgumentError(`${field}[${j}] must be a text part`, { field: `${field}[${j}]` })
-    }
-    return { type: 'text', text: part.text }
-  })
+  return toTextParts(content, field).map((text) => ({ type: 'text', text }))
 }
 
 function toUserBlocks(content: string | readonly ContentPart[], field: string): AnthropicContentBlock[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }]
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
-  return content.map((part, j): AnthropicContentBlock => {
+  return toContentParts(content, field).map((part, j): AnthropicContentBlock => {
     if (part.type === 'text') return { type: 'text', text: part.text }
     if (part.type === 'image_url') return toImageBlock(part.image_url?.url, `${field}[${j}].image_url.url`)
     throw new InvalidArgumentError(
@@ -130,12 +105,11 @@ function toUserBlocks(content: string | readonly ContentPart[], field: string): 
   })
 }
 
-const dataUrlPattern = /^data:([^;,]+);base64,(.*)$/s
-
 function toImageBlock(url: unknown, field: string): AnthropicImageBlock {
   if (typeof url === 'string') {
-    const match = dataUrlPattern.exec(url)
-    if (match) return { type: 'image', source: { type: 'base64', media_type: match[1]!, data: match[2]! } }
+    const dataUrl = parseDataUrl(url)
+    if (dataUrl)
+      return { type: 'image', source: { type: 'base64', media_type: dataUrl.mediaType, data: dataUrl.data } }
     if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } }
   }
   throw new InvalidArgumentError(`${field} must be a base64 data URL or an http(s) URL`, { field })

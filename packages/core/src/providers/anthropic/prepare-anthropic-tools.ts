@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { CompletionRequest } from '../../types/request.js'
+import { readFunctionTools } from '../shared/read-function-tools.js'
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js'
 
 /**
@@ -13,18 +14,13 @@ export function prepareAnthropicTools(request: CompletionRequest): {
   tool_choice?: AnthropicToolChoice
 } {
   if (request.tools === undefined || request.tools.length === 0) return {}
-  const tools = request.tools.map((tool, i): AnthropicTool => {
-    if (tool?.type !== 'function' || typeof tool.function?.name !== 'string' || tool.function.name === '') {
-      throw new InvalidArgumentError(`tools[${i}] must be a function tool with a name`, {
-        field: `tools[${i}]`,
-      })
-    }
-    return {
-      name: tool.function.name,
-      ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
-      input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
-    }
-  })
+  const tools = readFunctionTools(request.tools).map(
+    (tool): AnthropicTool => ({
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      input_schema: tool.parameters ?? { type: 'object', properties: {} },
+    }),
+  )
   const choice = request.tool_choice
   let toolChoice: AnthropicToolChoice | undefined
   if (choice === 'auto') toolChoice = { type: 'auto' }

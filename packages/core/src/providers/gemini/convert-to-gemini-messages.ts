@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ChatCompletionMessageToolCall, ChatMessage, ContentPart } from '../../types/chat.js'
+import { parseDataUrl } from '../shared/parse-data-url.js'
+import { parseToolArguments } from '../shared/parse-tool-arguments.js'
+import { toContentParts } from '../shared/to-content-parts.js'
+import { toText } from '../shared/to-text.js'
 import type { GeminiContent, GeminiPart } from './gemini-api-types.js'
 
 export interface GeminiPrompt {
@@ -71,7 +75,7 @@ export function convertToGeminiMessages(messages: readonly ChatMessage[]): Gemin
 }
 
 function toFunctionCallPart(call: ChatCompletionMessageToolCall, field: string): GeminiPart {
-  const args = parseArguments(call.function.arguments, `${field}.function.arguments`)
+  const args = parseToolArguments(call.function.arguments, `${field}.function.arguments`)
   const part: GeminiPart = { functionCall: { name: call.function.name, args } }
   const signature = (call.provider_metadata?.gemini as { thoughtSignature?: unknown } | undefined)
     ?.thoughtSignature
@@ -79,41 +83,8 @@ function toFunctionCallPart(call: ChatCompletionMessageToolCall, field: string):
   return part
 }
 
-function parseArguments(text: string, field: string): Record<string, unknown> {
-  if (typeof text !== 'string') throw new InvalidArgumentError(`${field} must be a JSON string`, { field })
-  if (text.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new InvalidArgumentError(`${field} is not valid JSON`, { field })
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`${field} must be a JSON object`, { field })
-  }
-  return value as Record<string, unknown>
-}
-
-function toText(content: string | readonly ContentPart[], field: string): string {
-  if (typeof content === 'string') return content
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
-  return content
-    .map((part, j) => {
-      if (part.type !== 'text')
-        throw new InvalidArgumentError(`${field}[${j}] must be a text part`, { field: `${field}[${j}]` })
-      return part.text
-    })
-    .join('')
-}
-
-const dataUrlPattern = /^data:([^;,]+);base64,(.*)$/s
-
 function toUserParts(content: string | readonly ContentPart[], field: string): GeminiPart[] {
-  if (typeof content === 'string') return [{ text: content }]
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
-  return content.map((part, j): GeminiPart => {
+  return toContentParts(content, field).map((part, j): GeminiPart => {
     if (part.type === 'text') return { text: part.text }
     const urlField = `${field}[${j}].image_url.url`
     const url: unknown = part.type === 'image_url' ? part.image_url?.url : undefined
@@ -121,8 +92,8 @@ function toUserParts(content: string | readonly ContentPart[], field: string): G
       throw new InvalidArgumentError(`${field}[${j}] must be a text or image_url part`, {
         field: `${field}[${j}]`,
       })
-    const match = dataUrlPattern.exec(url)
-    if (match) return { inlineData: { mimeType: match[1]!, data: match[2]! } }
+    const dataUrl = parseDataUrl(url)
+    if (dataUrl) return { inlineData: { mimeType: dataUrl.mediaType, data: dataUrl.data } }
     if (/^(https?|gs):\/\//i.test(url))
       return { fileData: { mimeType: guessImageMimeType(url), fileUri: url } }
     throw new InvalidArgumentError(`${urlField} must be a base64 data URL or an http(s)/gs URL`, {

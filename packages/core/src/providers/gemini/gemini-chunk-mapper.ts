@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { ResponseParseError } from '../../errors/errors.js'
-import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js'
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js'
 import { mapGeminiUsage } from './map-gemini-usage.js'
@@ -15,23 +16,11 @@ import { mapGeminiParts, throwIfGeminiFailed } from './parse-gemini-response.js'
  * @example const mapper = createGeminiChunkMapper(context); mapper.map({ data: line })
  */
 export function createGeminiChunkMapper(context: ProviderResponseContext): ChunkMapper {
-  let id = ''
-  let model = context.model
-  const created = Math.floor(Date.now() / 1000)
+  const identity = { id: '', created: Math.floor(Date.now() / 1000), model: context.model }
+  const { chunk, usageChunk } = createChunkFactory(identity)
   let toolCount = 0
   let finished = false
   let lastUsage: string | undefined
-
-  const chunk = (
-    delta: ChatCompletionChunkDelta,
-    finishReason: FinishReason | null = null,
-  ): ChatCompletionChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  })
 
   return {
     get finished() {
@@ -39,21 +28,12 @@ export function createGeminiChunkMapper(context: ProviderResponseContext): Chunk
     },
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.data.trim() === '') return []
-      let response: GeminiGenerateContentResponse
-      try {
-        response = JSON.parse(event.data) as GeminiGenerateContentResponse
-      } catch (error) {
-        throw new ResponseParseError(`${context.provider} sent a stream event that is not JSON`, {
-          provider: context.provider,
-          requestId: context.requestId,
-          cause: error,
-        })
-      }
-      if (typeof response !== 'object' || response === null) return []
+      const response = parseStreamEventJson<GeminiGenerateContentResponse>(event.data, context)
+      if (response === undefined) return []
       throwIfGeminiFailed(response, context)
       const chunks: ChatCompletionChunk[] = []
-      if (id === '') id = response.responseId ?? `chatcmpl-${randomUUID()}`
-      if (response.modelVersion) model = response.modelVersion
+      if (identity.id === '') identity.id = response.responseId ?? `chatcmpl-${randomUUID()}`
+      if (response.modelVersion) identity.model = response.modelVersion
       const candidate = response.candidates?.[0]
       const { text, reasoning, toolCalls } = mapGeminiParts(candidate?.content?.parts ?? [], toolCount)
       if (reasoning !== '') chunks.push(chunk({ reasoning }))
@@ -82,7 +62,7 @@ export function createGeminiChunkMapper(context: ProviderResponseContext): Chunk
         const usage = JSON.stringify(response.usageMetadata)
         if (usage !== lastUsage) {
           lastUsage = usage
-          chunks.push({ ...chunk({}), choices: [], usage: mapGeminiUsage(response.usageMetadata) })
+          chunks.push(usageChunk(mapGeminiUsage(response.usageMetadata)))
         }
       }
       return chunks

@@ -1,16 +1,12 @@
 import {
   AuthenticationError,
-  BadRequestError,
   ContextWindowExceededError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
   type ProviderError,
   type ProviderErrorOptions,
-  RateLimitError,
-  ServiceUnavailableError,
 } from '../../errors/errors.js'
 import type { ProviderHttpResponse } from '../provider.js'
+import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { parseRetryAfterSeconds } from '../shared/parse-retry-after-seconds.js'
 import type { GeminiErrorFields } from './gemini-api-types.js'
 
 /**
@@ -56,13 +52,7 @@ export function parseGeminiError(
   if (status === 400 && /token count|exceeds the maximum number of tokens|too long/i.test(message)) {
     return new ContextWindowExceededError(message, options)
   }
-  if (status === 400) return new BadRequestError(message, options)
-  if (status === 403) return new PermissionDeniedError(message, options)
-  if (status === 404) return new NotFoundError(message, options)
-  if (status === 429) return new RateLimitError(message, options)
-  if (status === 500) return new InternalServerError(message, options)
-  if (status === 502 || status === 503 || status === 504) return new ServiceUnavailableError(message, options)
-  return status >= 500 ? new InternalServerError(message, options) : new BadRequestError(message, options)
+  return createErrorForStatus(status, message, options)
 }
 
 /**
@@ -73,10 +63,4 @@ export function parseGoogleDuration(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined
   const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim())
   return match ? Math.round(Number(match[1]) * 1000) : undefined
-}
-
-function parseRetryAfterSeconds(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined
-  const seconds = Number(value)
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { ContentPolicyViolationError, ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletion, ChatCompletionMessageToolCall } from '../../types/chat.js'
 import type { ProviderResponseContext } from '../provider.js'
+import { createChatCompletion } from '../shared/create-chat-completion.js'
 import type { GeminiGenerateContentResponse, GeminiPart } from './gemini-api-types.js'
 import { parseGeminiError } from './gemini-error.js'
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js'
@@ -86,25 +87,14 @@ export function parseGeminiResponse(body: unknown, context: ProviderResponseCont
   throwIfGeminiFailed(response, context)
   const candidate = response.candidates?.[0]
   const { text, reasoning, toolCalls } = mapGeminiParts(candidate?.content?.parts ?? [], 0)
-  return {
+  return createChatCompletion({
     id: response.responseId ?? `chatcmpl-${randomUUID()}`,
-    object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: response.modelVersion ?? context.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && toolCalls.length > 0 ? null : text,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning === '' ? {} : { reasoning }),
-        },
-        finish_reason: mapGeminiFinishReason(candidate?.finishReason, toolCalls.length > 0) ?? 'stop',
-        logprobs: null,
-      },
-    ],
-    ...(response.usageMetadata ? { usage: mapGeminiUsage(response.usageMetadata) } : {}),
-  }
+    text,
+    reasoning,
+    toolCalls,
+    finishReason: mapGeminiFinishReason(candidate?.finishReason, toolCalls.length > 0) ?? 'stop',
+    usage: response.usageMetadata ? mapGeminiUsage(response.usageMetadata) : undefined,
+  })
 }

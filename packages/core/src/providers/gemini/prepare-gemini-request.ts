@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { CompletionRequest } from '../../types/request.js'
+import { readFunctionTools } from '../shared/read-function-tools.js'
 import { convertToGeminiMessages } from './convert-to-gemini-messages.js'
 import type {
   GeminiGenerateContentRequest,
@@ -21,18 +22,11 @@ export function createGeminiRequestBody(request: CompletionRequest): GeminiGener
   const body: GeminiGenerateContentRequest = { contents }
   if (systemInstruction !== undefined) body.systemInstruction = systemInstruction
   if (request.tools !== undefined && request.tools.length > 0) {
-    const functionDeclarations = request.tools.map((tool, i) => {
-      if (tool?.type !== 'function' || typeof tool.function?.name !== 'string' || tool.function.name === '') {
-        throw new InvalidArgumentError(`tools[${i}] must be a function tool with a name`, {
-          field: `tools[${i}]`,
-        })
-      }
-      return {
-        name: tool.function.name,
-        ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
-        ...(tool.function.parameters === undefined ? {} : { parametersJsonSchema: tool.function.parameters }),
-      }
-    })
+    const functionDeclarations = readFunctionTools(request.tools).map((tool) => ({
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      ...(tool.parameters === undefined ? {} : { parametersJsonSchema: tool.parameters }),
+    }))
     body.tools = [{ functionDeclarations }]
     const toolConfig = mapToolChoice(request.tool_choice)
     if (toolConfig !== undefined) body.toolConfig = toolConfig

@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ChatMessage, ContentPart } from '../../types/chat.js'
+import { parseDataUrl } from '../shared/parse-data-url.js'
+import { parseToolArguments } from '../shared/parse-tool-arguments.js'
+import { toContentParts } from '../shared/to-content-parts.js'
+import { toText } from '../shared/to-text.js'
 import type { OllamaMessage } from './ollama-api-types.js'
 
 /**
@@ -29,7 +33,7 @@ export function convertToOllamaMessages(messages: readonly ChatMessage[]): Ollam
             return {
               function: {
                 name: call.function.name,
-                arguments: parseArguments(
+                arguments: parseToolArguments(
                   call.function.arguments,
                   `${field}.tool_calls[${j}].function.arguments`,
                 ),
@@ -57,48 +61,15 @@ export function convertToOllamaMessages(messages: readonly ChatMessage[]): Ollam
   })
 }
 
-function parseArguments(text: string, field: string): Record<string, unknown> {
-  if (typeof text !== 'string') throw new InvalidArgumentError(`${field} must be a JSON string`, { field })
-  if (text.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new InvalidArgumentError(`${field} is not valid JSON`, { field })
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`${field} must be a JSON object`, { field })
-  }
-  return value as Record<string, unknown>
-}
-
-function toText(content: string | readonly ContentPart[], field: string): string {
-  if (typeof content === 'string') return content
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
-  return content
-    .map((part, j) => {
-      if (part.type !== 'text')
-        throw new InvalidArgumentError(`${field}[${j}] must be a text part`, { field: `${field}[${j}]` })
-      return part.text
-    })
-    .join('')
-}
-
-const dataUrlPattern = /^data:[^;,]+;base64,(.*)$/s
-
 function toUserMessage(content: string | readonly ContentPart[], field: string): OllamaMessage {
-  if (typeof content === 'string') return { role: 'user', content }
-  if (!Array.isArray(content))
-    throw new InvalidArgumentError(`${field} must be a string or an array`, { field })
   let text = ''
   const images: string[] = []
-  content.forEach((part, j) => {
+  toContentParts(content, field).forEach((part, j) => {
     if (part.type === 'text') text += part.text
     else if (part.type === 'image_url') {
       const urlField = `${field}[${j}].image_url.url`
-      const match = typeof part.image_url?.url === 'string' ? dataUrlPattern.exec(part.image_url.url) : null
-      if (match === null) {
+      const dataUrl = typeof part.image_url?.url === 'string' ? parseDataUrl(part.image_url.url) : undefined
+      if (dataUrl === undefined) {
         throw new InvalidArgumentError(
           `${urlField} must be a base64 data URL (Ollama cannot fetch image URLs)`,
           {
@@ -106,7 +77,7 @@ function toUserMessage(content: string | readonly ContentPart[], field: string):
           },
         )
       }
-      images.push(match[1]!)
+      images.push(dataUrl.data)
     } else {
       throw new InvalidArgumentError(`${field}[${j}].type is not supported`, { field: `${field}[${j}].type` })
     }

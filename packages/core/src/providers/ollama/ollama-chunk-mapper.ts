@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { ResponseParseError } from '../../errors/errors.js'
-import type { ChatCompletionChunk, ChatCompletionChunkDelta, FinishReason } from '../../types/chat.js'
+import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
+import { createChunkFactory } from '../shared/create-chunk-factory.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.js'
 import { mapOllamaUsage } from './map-ollama-usage.js'
 import type { OllamaChatResponse } from './ollama-api-types.js'
@@ -15,22 +16,18 @@ import { parseOllamaError } from './ollama-error.js'
  * @example const mapper = createOllamaChunkMapper(context); mapper.map({ data: line })
  */
 export function createOllamaChunkMapper(context: ProviderResponseContext): ChunkMapper {
-  const id = `chatcmpl-${randomUUID()}`
-  let model = context.model
   let created: number | undefined
   let toolCount = 0
   let finished = false
-
-  const chunk = (
-    delta: ChatCompletionChunkDelta,
-    finishReason: FinishReason | null = null,
-  ): ChatCompletionChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created: created ?? Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  })
+  const identity = {
+    id: `chatcmpl-${randomUUID()}`,
+    model: context.model,
+    // The first line's created_at, once one came; until then the time of each chunk.
+    get created() {
+      return created ?? Math.floor(Date.now() / 1000)
+    },
+  }
+  const { chunk, usageChunk } = createChunkFactory(identity)
 
   return {
     get finished() {
@@ -38,21 +35,12 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
     },
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.data.trim() === '') return []
-      let line: OllamaChatResponse
-      try {
-        line = JSON.parse(event.data) as OllamaChatResponse
-      } catch (error) {
-        throw new ResponseParseError(`${context.provider} sent a line that is not JSON`, {
-          provider: context.provider,
-          requestId: context.requestId,
-          cause: error,
-        })
-      }
-      if (typeof line !== 'object' || line === null) return []
+      const line = parseStreamEventJson<OllamaChatResponse>(event.data, context, { unit: 'line' })
+      if (line === undefined) return []
       if (line.error !== undefined) {
         throw parseOllamaError({ status: 200, headers: context.headers, body: line }, context)
       }
-      if (typeof line.model === 'string' && line.model !== '') model = line.model
+      if (typeof line.model === 'string' && line.model !== '') identity.model = line.model
       if (created === undefined && line.created_at !== undefined) {
         const time = Date.parse(line.created_at)
         if (!Number.isNaN(time)) created = Math.floor(time / 1000)
@@ -83,7 +71,7 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
       if (line.done === true && !finished) {
         finished = true
         chunks.push(chunk({}, mapOllamaFinishReason(line.done_reason, toolCount > 0)))
-        chunks.push({ ...chunk({}), choices: [], usage: mapOllamaUsage(line) })
+        chunks.push(usageChunk(mapOllamaUsage(line)))
       }
       return chunks
     },

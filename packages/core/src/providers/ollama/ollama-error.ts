@@ -1,16 +1,11 @@
 import {
-  AuthenticationError,
-  BadRequestError,
   ContextWindowExceededError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
   type ProviderError,
   type ProviderErrorOptions,
-  RateLimitError,
-  ServiceUnavailableError,
 } from '../../errors/errors.js'
 import type { ProviderHttpResponse } from '../provider.js'
+import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { parseRetryAfterSeconds } from '../shared/parse-retry-after-seconds.js'
 
 /**
  * Maps an Ollama error (`{"error": "<string>"}`) by HTTP status. A status below 400 means the
@@ -35,36 +30,10 @@ export function parseOllamaError(
     status,
     requestId: context.requestId,
     body: response.body,
-    retryAfterMs: retryAfter(response.headers['retry-after']),
+    retryAfterMs: parseRetryAfterSeconds(response.headers['retry-after']),
   }
   if (/context (length|window)|too long|exceeds.*context/i.test(text) && (status ?? 400) < 500) {
     return new ContextWindowExceededError(text, options)
   }
-  switch (status) {
-    case undefined:
-      return new InternalServerError(text, options)
-    case 400:
-      return new BadRequestError(text, options)
-    case 401:
-      return new AuthenticationError(text, options)
-    case 403:
-      return new PermissionDeniedError(text, options)
-    case 404:
-      return new NotFoundError(text, options)
-    case 429:
-      return new RateLimitError(text, options)
-    case 502:
-    case 503:
-    case 504:
-      return new ServiceUnavailableError(text, options)
-    default:
-      return status >= 500 ? new InternalServerError(text, options) : new BadRequestError(text, options)
-  }
-}
-
-function retryAfter(value: string | undefined): number | undefined {
-  const seconds = Number(value)
-  return value !== undefined && value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0
-    ? seconds * 1000
-    : undefined
+  return createErrorForStatus(status, text, options)
 }

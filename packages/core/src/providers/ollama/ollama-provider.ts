@@ -8,6 +8,8 @@ import type {
   ProviderHttpRequest,
   ProviderResponseContext,
 } from '../provider.js'
+import { createChatCompletion } from '../shared/create-chat-completion.js'
+import { readFunctionTools } from '../shared/read-function-tools.js'
 import { convertToOllamaMessages } from './convert-to-ollama-messages.js'
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.js'
 import { mapOllamaUsage } from './map-ollama-usage.js'
@@ -31,14 +33,7 @@ export function createOllamaRequestBody(
   }
   const body: OllamaChatRequest = { model, messages: convertToOllamaMessages(request.messages), stream }
   if (request.tools !== undefined && request.tools.length > 0 && request.tool_choice !== 'none') {
-    body.tools = request.tools.map((tool, i) => {
-      if (tool?.type !== 'function' || typeof tool.function?.name !== 'string' || tool.function.name === '') {
-        throw new InvalidArgumentError(`tools[${i}] must be a function tool with a name`, {
-          field: `tools[${i}]`,
-        })
-      }
-      return { type: 'function', function: tool.function }
-    })
+    body.tools = readFunctionTools(request.tools).map((tool) => ({ type: 'function', function: tool }))
   }
   const options: NonNullable<OllamaChatRequest['options']> = {}
   if (request.temperature !== undefined) options.temperature = request.temperature
@@ -80,27 +75,16 @@ export function parseOllamaResponse(body: unknown, context: ProviderResponseCont
   )
   const text = response.message?.content ?? response.response ?? ''
   const created = response.created_at === undefined ? Number.NaN : Date.parse(response.created_at)
-  return {
+  return createChatCompletion({
     id: `chatcmpl-${randomUUID()}`,
-    object: 'chat.completion',
     created: Math.floor((Number.isNaN(created) ? Date.now() : created) / 1000),
     model: response.model ?? context.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && toolCalls.length > 0 ? null : text,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(response.message?.thinking ? { reasoning: response.message.thinking } : {}),
-        },
-        finish_reason: mapOllamaFinishReason(response.done_reason, toolCalls.length > 0),
-        logprobs: null,
-      },
-    ],
+    text,
+    reasoning: response.message?.thinking ?? '',
+    toolCalls,
+    finishReason: mapOllamaFinishReason(response.done_reason, toolCalls.length > 0),
     usage: mapOllamaUsage(response),
-  }
+  })
 }
 
 function headers(context: ProviderCallContext): Record<string, string> {

@@ -7,6 +7,7 @@ import type {
   CompletionUsage,
 } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext } from '../provider.js'
+import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js'
 import type { OpenAIChunkPayload } from './openai-api-types.js'
 import { createOpenAIError } from './openai-error.js'
@@ -42,18 +43,15 @@ export function createOpenAIChunkMapper(context: ProviderResponseContext): Chunk
         finished = true
         return []
       }
-      let payload: OpenAIChunkPayload
+      let payload: OpenAIChunkPayload | undefined
       try {
-        payload = JSON.parse(event.data) as OpenAIChunkPayload
+        payload = parseStreamEventJson<OpenAIChunkPayload>(event.data, context)
       } catch (error) {
+        // An error event whose data is plain text is still the provider's error, not a parse failure.
         if (event.event === 'error') throw createOpenAIError(event.data, errorContext)
-        throw new ResponseParseError(`${context.provider} sent a stream event that is not JSON`, {
-          provider: context.provider,
-          requestId: context.requestId,
-          cause: error,
-        })
+        throw error
       }
-      if (typeof payload !== 'object' || payload === null)
+      if (payload === undefined)
         throw new ResponseParseError(`${context.provider} sent a stream event that is not an object`, {
           provider: context.provider,
           requestId: context.requestId,

@@ -1,17 +1,14 @@
 import { parseRetryAfterHeaders } from '../../client/retry-policy.js'
 import {
-  AuthenticationError,
   BadRequestError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
   ProviderError,
   type ProviderErrorOptions,
   RateLimitError,
   ServiceUnavailableError,
 } from '../../errors/errors.js'
+import { createErrorForStatus } from '../shared/create-error-for-status.js'
 import type { OpenAIErrorPayload } from './openai-api-types.js'
 
 export interface OpenAIErrorContext {
@@ -83,28 +80,17 @@ export function createOpenAIError(body: unknown, context: OpenAIErrorContext): P
   if ((status === undefined || status === 400) && contentPolicyPattern.test(signature))
     return new ContentPolicyViolationError(message, options)
   switch (status) {
-    case 400:
     case 413:
     case 422:
       return new BadRequestError(message, options)
-    case 401:
-      return new AuthenticationError(message, options)
-    case 403:
-      return new PermissionDeniedError(message, options)
-    case 404:
-      return new NotFoundError(message, options)
     case 408:
     case 409:
       return new ProviderError(message, { ...options, retryable: true })
     case 429:
       // A spent quota will not come back by waiting.
       return new RateLimitError(message, { ...options, retryable: providerCode !== 'insufficient_quota' })
-    case 502:
-    case 503:
-    case 504:
     case 529:
       return new ServiceUnavailableError(message, options)
   }
-  if (status === undefined || status >= 500) return new InternalServerError(message, options)
-  return new ProviderError(message, options)
+  return createErrorForStatus(status, message, options, ProviderError)
 }
