@@ -11,6 +11,8 @@ describe('createErrorForStatus', () => {
     [401, 'AuthenticationError', false],
     [403, 'PermissionDeniedError', false],
     [404, 'NotFoundError', false],
+    [408, 'ProviderError', true],
+    [409, 'ProviderError', true],
     [418, 'BadRequestError', false],
     [429, 'RateLimitError', true],
     [500, 'InternalServerError', true],
@@ -18,6 +20,7 @@ describe('createErrorForStatus', () => {
     [503, 'ServiceUnavailableError', true],
     [504, 'ServiceUnavailableError', true],
     [507, 'InternalServerError', true],
+    [529, 'ServiceUnavailableError', true],
     [undefined, 'InternalServerError', true],
   ])('maps %s to %s', (status, name, retryable) => {
     const error = createErrorForStatus(status, 'boom', options)
