@@ -53,7 +53,8 @@ describe(`load: ${requests} calls at concurrency ${concurrency} with 2% faults`,
         const text = `ping ${index}`
         if (index % faultEvery === faultEvery / 2) {
           const fault = faultCases[faultsInjected++ % faultCases.length]!
-          const entry = (byFault[fault.name] ??= { injected: 0, survived: 0 })
+          const entry = byFault[fault.name] ?? { injected: 0, survived: 0 }
+          byFault[fault.name] = entry
           entry.injected++
           const outcome = await tracker.track(
             runCall(client, {
