@@ -59,7 +59,7 @@ describe('tls', () => {
     ['no CA', undefined],
     ['another CA', 'other'],
   ])('fails with a ConnectionError naming TLS with %s', async (_label, which) => {
-    const ca = which === undefined ? undefined : (await createTestCertificates('another test CA')).ca
+    const ca = which === undefined ? undefined : (await createTestCertificates()).ca
     const session = createSession(ca === undefined ? {} : { tls: { ca } })
     const failure = await session.dispatcher
       .request({ origin: https.origin, path: '/', method: 'GET' })

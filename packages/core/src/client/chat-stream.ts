@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { LlmError, ProviderError, ResponseParseError, TimeoutError } from '../errors/errors.js'
+import { mapTransportError } from '../session/map-transport-error.js'
 import { createChatCompletionAssembler } from '../streaming/chat-completion-assembler.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
@@ -8,7 +9,6 @@ import type { CallInfo, CompletionRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { getCallInfo, setCallInfo } from './call-info.js'
 import type { HttpResponse } from './http-transport.js'
-import { mapTransportError } from './map-transport-error.js'
 import type { PreparedCall } from './prepare-call.js'
 import { callInfoOf, providerCallContext, responseContext, sendChecked, withRetries } from './run-call.js'
 
@@ -203,7 +203,7 @@ function toStreamError(error: unknown, call: PreparedCall, response: HttpRespons
       status: response?.status,
       cause: error,
     })
-  return mapTransportError(error, call.sessionId)
+  return mapTransportError(error, { origin: call.baseUrl, sessionId: call.sessionId })
 }
 
 function errorPayload(error: unknown): { error: Record<string, unknown> } {

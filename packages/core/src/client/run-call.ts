@@ -4,6 +4,7 @@ import type {
   ProviderHttpRequest,
   ProviderResponseContext,
 } from '../providers/provider.js'
+import { mapTransportError } from '../session/map-transport-error.js'
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { CallInfo, CompletionRequest, EmbeddingRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
@@ -15,7 +16,6 @@ import {
   requestIdOf,
   sendHttp,
 } from './http-transport.js'
-import { mapTransportError } from './map-transport-error.js'
 import type { PreparedCall } from './prepare-call.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
 
@@ -37,6 +37,7 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     baseUrl: call.baseUrl,
     headers: call.headers,
     settings: call.settings,
+    sessionId: call.sessionId,
     signal: control.signal,
     async send(request) {
       const response = await sendHttp(call.dispatcher, request, control.signal)
@@ -131,7 +132,9 @@ export async function withRetries<T>(
       log(call, 'llm request end', { attempt: retry + 1, latencyMs: Math.round(performance.now() - started) })
       return { value, attempts: retry + 1 }
     } catch (raw) {
-      const error = control.translate(mapTransportError(raw, call.sessionId))
+      const error = control.translate(
+        mapTransportError(raw, { origin: call.baseUrl, sessionId: call.sessionId }),
+      )
       const headers = typeof error === 'object' && error !== null ? errorHeaders.get(error) : undefined
       log(call, 'llm request failed', {
         attempt: retry + 1,

@@ -36,6 +36,8 @@ export interface ProviderCallContext {
   headers: Record<string, string>
   /** This provider's section of `ClientOptions.providers` (e.g. Azure `apiVersion`, Vertex `project`). */
   settings: Readonly<Record<string, unknown>>
+  /** The id of the session carrying the call, when it is an LlmSession (caches keyed per session). */
+  sessionId?: string | undefined
   /** Sends a side request through the SAME session (Vertex token exchange). Never open another client. */
   send(request: ProviderHttpRequest): Promise<ProviderHttpResponse>
   signal: AbortSignal

@@ -53,7 +53,7 @@ export function resolveVertexAccessToken(
     }
   }
   const credentials = readCredentials(settings, env)
-  const sessionKey = (context as { sessionId?: unknown }).sessionId ?? ''
+  const sessionKey = context.sessionId ?? ''
   const key = `${createHash('sha256')
     .update(
       `${credentials.client_email}\0${credentials.private_key_id ?? ''}\0${credentials.private_key}\0${credentials.token_uri ?? ''}`,
