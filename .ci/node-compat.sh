@@ -19,7 +19,7 @@ files=(
 status=0
 for version in ${NODE_COMPAT_VERSIONS:-22 24}; do
   echo "node-compat: Node ${version}"
-  npx -y "node@${version}" node_modules/vitest/vitest.mjs run "${files[@]}" \
-    --reporter=dot --reporter=json --outputFile="test-results/node-${version}.json" || status=1
+  VITEST_JSON_REPORT="test-results/node-${version}.json" \
+    npx -y "node@${version}" node_modules/vitest/vitest.mjs run "${files[@]}" || status=1
 done
 exit "$status"

@@ -35,9 +35,10 @@ beforeAll(async () => {
   endlessServer = await startLoopbackServer(async (_request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' })
     const piece = Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"'.padEnd(64 * 1024, 'a'))
+    const closed = once(response, 'close')
     while (!response.destroyed && endlessBytesSent < 1024 * 1024 * 1024) {
       endlessBytesSent += piece.length
-      if (!response.write(piece)) await Promise.race([once(response, 'drain'), once(response, 'close')])
+      if (!response.write(piece)) await Promise.race([once(response, 'drain'), closed])
     }
     response.end()
   })
