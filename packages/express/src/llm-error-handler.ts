@@ -1,0 +1,16 @@
+import type { ErrorRequestHandler } from 'express'
+import { mapLlmError } from './map-llm-error.js'
+
+/**
+ * Opt-in error middleware: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
+ * 504 on timeouts, 502 on provider failures, 400 on bad input) and passes anything else on.
+ * @example
+ * app.use(llmErrorHandler())
+ */
+export function llmErrorHandler(): ErrorRequestHandler {
+  return (error, _request, response, next) => {
+    const mapped = mapLlmError(error)
+    if (mapped === undefined || response.headersSent) return next(error)
+    response.status(mapped.status).set(mapped.headers).json(mapped.body)
+  }
+}

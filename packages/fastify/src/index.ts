@@ -1,0 +1,5 @@
+export type { CompletionStreamLike } from './completion-sse.js'
+export { llmErrorHandler } from './llm-error-handler.js'
+export type { LlmSessionPluginOptions } from './llm-session-plugin.js'
+export { llmSession } from './llm-session-plugin.js'
+export { sendCompletionStream } from './send-completion-stream.js'

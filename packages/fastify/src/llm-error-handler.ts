@@ -1,0 +1,20 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { mapLlmError } from './map-llm-error.js'
+
+/**
+ * Opt-in error handler: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
+ * 504 on timeouts, 502 on provider failures, 400 on bad input); anything else gets Fastify's default.
+ * @example
+ * app.setErrorHandler(llmErrorHandler)
+ */
+export function llmErrorHandler(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const mapped = mapLlmError(error)
+  if (mapped === undefined) return reply.send(error)
+  const level = mapped.status >= 500 ? 'error' : 'info'
+  request.log[level]({ err: error }, 'llm call failed')
+  return reply.code(mapped.status).headers(mapped.headers).send(mapped.body)
+}

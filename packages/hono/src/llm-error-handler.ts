@@ -1,0 +1,18 @@
+import type { Context, ErrorHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { mapLlmError } from './map-llm-error.js'
+
+/**
+ * Opt-in error handler: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
+ * 504 on timeouts, 502 on provider failures, 400 on bad input); anything else as Hono does by default.
+ * @example
+ * app.onError(llmErrorHandler)
+ */
+export const llmErrorHandler: ErrorHandler = (error: Error, c: Context) => {
+  const mapped = mapLlmError(error)
+  if (mapped !== undefined) return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers)
+  if (error instanceof HTTPException) return error.getResponse()
+  console.error(error)
+  return c.text('Internal Server Error', 500)
+}
