@@ -1,18 +1,25 @@
-// Reads vitest's JSON report and prints the one line CI reads: `N passed, N failed`.
-// A test file that failed before any test ran (an import error) counts as one failure.
+// Reads vitest JSON reports and prints the one line CI reads: `N passed, N failed`, summed over
+// every report given (the main run and the Node compatibility runs).
+// A test file that failed before any test ran (an import error) counts as one failure; a report
+// that is missing or unreadable counts as one failure.
 import { readFileSync } from 'node:fs'
 
-const file = process.argv[2] ?? 'test-results/vitest.json'
-let report
-try {
-  report = JSON.parse(readFileSync(file, 'utf8'))
-} catch {
-  console.log('0 passed, 1 failed')
-  process.exit(1)
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['test-results/vitest.json']
+let passed = 0
+let failed = 0
+for (const file of files) {
+  let report
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    failed++
+    continue
+  }
+  const brokenFiles = report.testResults.filter(
+    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+  ).length
+  passed += report.numPassedTests
+  failed += report.numFailedTests + brokenFiles
 }
-const brokenFiles = report.testResults.filter(
-  (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
-).length
-const failed = report.numFailedTests + brokenFiles
-console.log(`${report.numPassedTests} passed, ${failed} failed`)
+console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed === 0 ? 0 : 1)

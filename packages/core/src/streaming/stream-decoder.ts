@@ -1,6 +1,6 @@
 import type { StreamEvent } from '../providers/provider.js'
 import { createNdjsonFramer } from './ndjson-framer.js'
-import { createSseFramer, type StreamFramerOptions } from './sse-framer.js'
+import { createSseFramer, type StreamFramerOptions, StreamFramingError } from './sse-framer.js'
 
 /** Bytes in, framed events out. */
 export interface StreamDecoder {
@@ -10,7 +10,8 @@ export interface StreamDecoder {
 
 /**
  * Decodes a response body as UTF-8 with a streaming `TextDecoder` (a chunk may end inside a
- * character) and frames it as SSE or NDJSON.
+ * character) and frames it as SSE or NDJSON. Bytes that are not UTF-8 fail the stream with a
+ * `StreamFramingError` instead of reaching the caller as U+FFFD in the middle of the text.
  * @example
  * const decoder = createStreamDecoder('sse')
  * for await (const bytes of body) for (const event of decoder.push(bytes)) handle(event)
@@ -20,14 +21,21 @@ export function createStreamDecoder(
   format: 'sse' | 'ndjson',
   options: StreamFramerOptions = {},
 ): StreamDecoder {
-  const text = new TextDecoder('utf-8')
+  const text = new TextDecoder('utf-8', { fatal: true })
   const framer = format === 'sse' ? createSseFramer(options) : createNdjsonFramer(options)
+  const decode = (bytes?: Uint8Array, stream = false) => {
+    try {
+      return text.decode(bytes, { stream })
+    } catch {
+      throw new StreamFramingError('the stream is not valid UTF-8')
+    }
+  }
   return {
     push(bytes) {
-      return framer.push(text.decode(bytes, { stream: true }))
+      return framer.push(decode(bytes, true))
     },
     end() {
-      const rest = text.decode()
+      const rest = decode()
       const events = rest === '' ? [] : framer.push(rest)
       return events.concat(framer.end())
     },

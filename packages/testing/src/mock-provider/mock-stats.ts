@@ -6,6 +6,8 @@ export interface MockProviderStats {
   connections: number
   /** Connections open right now. */
   openConnections: number
+  /** The most connections open at once (since start or the last `reset()`). */
+  peakOpenConnections: number
   /** TLS handshakes completed ('secureConnection'). */
   tlsHandshakes: number
   /** Requests received. */
@@ -35,6 +37,7 @@ export function createEmptyStats(openConnections = 0): MockProviderStats {
   return {
     connections: 0,
     openConnections,
+    peakOpenConnections: openConnections,
     tlsHandshakes: 0,
     requests: 0,
     responses: 0,

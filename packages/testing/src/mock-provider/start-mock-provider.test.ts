@@ -35,6 +35,7 @@ describe('startMockProvider', () => {
       expect(mock.stats()).toMatchObject({
         connections: 1,
         openConnections: 1,
+        peakOpenConnections: 1,
         requests: 5,
         responses: 5,
         tlsHandshakes: 0,
@@ -86,10 +87,12 @@ describe('startMockProvider', () => {
     const stalledResponse = await stalled
     expect(stalledResponse.statusCode).toBe(200)
     expect(mock.stats().openConnections).toBe(2)
+    expect(mock.stats().peakOpenConnections).toBe(2)
     const [first, second] = [mock.close(), mock.close()]
     await Promise.all([first, second])
     expect(mock.closed).toBe(true)
     expect(mock.stats().openConnections).toBe(0)
+    expect(mock.stats().peakOpenConnections).toBe(2)
     await expect(stalledResponse.body.text()).rejects.toThrow()
     await mock.close()
     await agent.close()

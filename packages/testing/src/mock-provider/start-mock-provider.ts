@@ -89,6 +89,10 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)
     stats.current.openConnections++
+    stats.current.peakOpenConnections = Math.max(
+      stats.current.peakOpenConnections,
+      stats.current.openConnections,
+    )
     stats.increment('connections')
     socket.once('close', () => {
       sockets.delete(socket)
