@@ -39,7 +39,7 @@ decorateMethod(ChatController, 'stream', [Post('chat/stream')], [Body(), Llm(), 
 function decorateMethod(target, name, methodDecorators, parameterDecorators) {
   const descriptor = Object.getOwnPropertyDescriptor(target.prototype, name)
   for (const decorator of methodDecorators) decorator(target.prototype, name, descriptor)
-  parameterDecorators.forEach((decorator, index) => decorator(target.prototype, name, index))
+  for (const [index, decorator] of parameterDecorators.entries()) decorator(target.prototype, name, index)
 }
 
 /** The root module for a provider choice: the session's options come from there. */

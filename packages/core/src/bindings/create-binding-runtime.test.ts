@@ -65,6 +65,6 @@ describe('createBindingRuntime', () => {
   })
 
   it('validates before creating anything', () => {
-    expect(() => createBindingRuntime({ closeSession: 1 }, settings)).toThrow(InvalidArgumentError)
+    expect(() => createBindingRuntime({ closeSession: 1 } as never, settings)).toThrow(InvalidArgumentError)
   })
 })

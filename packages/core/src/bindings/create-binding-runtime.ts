@@ -47,7 +47,10 @@ export interface BindingRuntime {
  * })
  * server.once('close', () => void runtime.close())
  */
-export function createBindingRuntime(options: unknown, settings: BindingRuntimeSettings): BindingRuntime {
+export function createBindingRuntime(
+  options: BindingOptions | undefined,
+  settings: BindingRuntimeSettings,
+): BindingRuntime {
   const valid = validateBindingOptions(options, settings)
   const given = valid.session
   const ownsSession = !isSession(given)
