@@ -1,6 +1,9 @@
 // The chat API: POST /chat (JSON) and POST /chat/stream (SSE), one llm-session session per app.
 import { llmErrorHandler, llmSession, sendCompletionStream } from '@llm-session/fastify'
 import Fastify from 'fastify'
+import { chatRequest, chooseProvider } from '../choose-provider.js'
+
+export { chooseProvider }
 
 /**
  * @param {{ model: string, llm: import('@llm-session/fastify').LlmSessionPluginOptions, logger?: boolean }} options
@@ -13,31 +16,25 @@ export async function buildApp({ model, llm, logger = false }) {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-llm-session-id', app.llmSession.id)
   })
-  const chat = (body) => ({ model, messages: body?.messages ?? [{ role: 'user', content: 'Hello!' }] })
-  app.post('/chat', (request) => request.llm.completion(chat(request.body)))
+  app.post('/chat', (request) => request.llm.completion(chatRequest(model, request.body)))
   app.post('/chat/stream', (request, reply) =>
-    sendCompletionStream(reply, request.llm.stream(chat(request.body))),
+    sendCompletionStream(reply, request.llm.stream(chatRequest(model, request.body))),
   )
   return app
 }
 
-/** The mock provider over TLS by default; OpenAI when OPENAI_API_KEY is set. */
-export async function chooseProvider(mockOptions = {}) {
-  if (process.env.OPENAI_API_KEY)
-    return {
-      name: 'openai',
-      model: process.env.OPENAI_MODEL ?? 'openai/gpt-4o-mini',
-      session: {},
-      client: { providers: { openai: { apiKey: process.env.OPENAI_API_KEY } } },
-      mock: undefined,
-    }
-  const { startMockProvider } = await import('@llm-session/testing')
-  const mock = await startMockProvider({ tls: true, ...mockOptions })
-  return {
-    name: 'mock',
-    model: 'openai/gpt-4o-mini',
-    session: { tls: { ca: mock.ca } },
-    client: { providers: { openai: { baseUrl: `${mock.url}/v1`, apiKey: 'sk-mock' } } },
-    mock,
-  }
+/**
+ * Starts the app on 127.0.0.1. `close()` stops it (in-flight requests finish, then the session
+ * closes); the mock, if any, is the caller's to close.
+ * @param {{ port?: number, env?: Record<string, string | undefined>, mockOptions?: object, logger?: boolean }} [options]
+ */
+export async function start({ port = 0, env = process.env, mockOptions = {}, logger = false } = {}) {
+  const provider = await chooseProvider(mockOptions, env)
+  const app = await buildApp({
+    model: provider.model,
+    llm: { session: { ...provider.session, connections: 16 }, client: provider.client },
+    logger,
+  })
+  const url = await app.listen({ port, host: '127.0.0.1' })
+  return { url, provider, session: app.llmSession, close: () => app.close() }
 }

@@ -1,14 +1,13 @@
-import { buildApp, chooseProvider } from './app.js'
+import { start } from './app.js'
 
-const provider = await chooseProvider({ chunkDelayMs: 30 })
-const app = await buildApp({
-  model: provider.model,
-  llm: { session: { ...provider.session, connections: 16 }, client: provider.client },
+const app = await start({
+  port: Number(process.env.PORT ?? 3000),
+  mockOptions: { chunkDelayMs: 30 },
   logger: true,
 })
-await app.listen({ port: Number(process.env.PORT ?? 3000), host: '127.0.0.1' })
+console.log(`chat API on ${app.url} (provider: ${app.provider.name}): POST /chat, POST /chat/stream`)
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, async () => {
     await app.close() // closes the session after in-flight requests
-    await provider.mock?.close()
+    await app.provider.mock?.close()
   })

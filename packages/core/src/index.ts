@@ -1,3 +1,18 @@
+export type {
+  BindingRuntime,
+  BindingRuntimeSettings,
+  RequestClientOptions,
+} from './bindings/create-binding-runtime.js'
+export { createBindingRuntime } from './bindings/create-binding-runtime.js'
+export { createResponseCloseSignal } from './bindings/create-response-close-signal.js'
+export type { LlmErrorHttpResponse } from './bindings/map-llm-error-to-http.js'
+export { mapLlmErrorToHttp } from './bindings/map-llm-error-to-http.js'
+export type { ChatStreamSource } from './bindings/open-chat-sse-frames.js'
+export { chatSseHeaders, openChatSseFrames } from './bindings/open-chat-sse-frames.js'
+export type { PipeChatStreamOptions } from './bindings/pipe-chat-stream-to-response.js'
+export { pipeChatStreamToResponse } from './bindings/pipe-chat-stream-to-response.js'
+export type { BindingOptions } from './bindings/validate-binding-options.js'
+export { validateBindingOptions } from './bindings/validate-binding-options.js'
 export { getCallInfo } from './client/call-info.js'
 export { ChatStream } from './client/chat-stream.js'
 export type {

@@ -1,6 +1,6 @@
 import type { LlmClient } from '@llm-session/core'
 
-export type { CompletionStreamLike } from './completion-sse.js'
+export type { ChatStreamSource as CompletionStreamLike } from '@llm-session/core'
 export { llmErrorHandler } from './llm-error-handler.js'
 export type { ClosableServer, LlmSessionMiddleware, LlmSessionOptions } from './llm-session.js'
 export { llmSession } from './llm-session.js'

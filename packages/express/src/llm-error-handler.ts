@@ -1,5 +1,5 @@
+import { mapLlmErrorToHttp } from '@llm-session/core'
 import type { ErrorRequestHandler } from 'express'
-import { mapLlmError } from './map-llm-error.js'
 
 /**
  * Opt-in error middleware: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
@@ -9,7 +9,7 @@ import { mapLlmError } from './map-llm-error.js'
  */
 export function llmErrorHandler(): ErrorRequestHandler {
   return (error, _request, response, next) => {
-    const mapped = mapLlmError(error)
+    const mapped = mapLlmErrorToHttp(error)
     if (mapped === undefined || response.headersSent) return next(error)
     response.status(mapped.status).set(mapped.headers).json(mapped.body)
   }

@@ -1,7 +1,11 @@
-import { randomUUID } from 'node:crypto'
-import type { LlmClient, LlmSession } from '@llm-session/core'
+import {
+  type BindingOptions,
+  createBindingRuntime,
+  createResponseCloseSignal,
+  type LlmClient,
+  type LlmSession,
+} from '@llm-session/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { type BindingOptions, createBinding, validateBindingOptions } from './binding-options.js'
 
 /** Options of `llmSession()`: `{ session?, client?, closeSession? }`. */
 export interface LlmSessionOptions extends BindingOptions {}
@@ -32,7 +36,7 @@ export interface LlmSessionMiddleware extends RequestHandler {
  * llm.attach(app.listen(3000))
  */
 export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
-  const binding = createBinding(validateBindingOptions(options, 'llmSession()'))
+  const runtime = createBindingRuntime(options, { framework: 'express' })
 
   function middleware(request: Request, response: Response, next: NextFunction): void {
     let scoped: LlmClient | undefined
@@ -41,7 +45,10 @@ export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
       configurable: true,
       enumerable: false,
       get: () => {
-        scoped ??= scopeClient(binding.client, request, response)
+        scoped ??= runtime.requestClient({
+          signal: createResponseCloseSignal(response),
+          requestId: request.get('x-request-id'),
+        })
         return scoped
       },
     })
@@ -49,21 +56,12 @@ export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
   }
 
   return Object.assign(middleware, {
-    client: binding.client,
-    session: binding.session,
+    client: runtime.client,
+    session: runtime.session,
     attach(server: ClosableServer) {
-      server.once('close', () => void binding.close())
+      server.once('close', () => void runtime.close())
       return middleware as LlmSessionMiddleware
     },
-    close: () => binding.close(),
+    close: () => runtime.close(),
   })
-}
-
-function scopeClient(client: LlmClient, request: Request, response: Response): LlmClient {
-  const controller = new AbortController()
-  response.once('close', () => {
-    if (!response.writableFinished) controller.abort()
-  })
-  const requestId = request.get('x-request-id') ?? randomUUID()
-  return client.with({ signal: controller.signal, headers: { 'x-request-id': requestId } })
 }

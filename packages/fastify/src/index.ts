@@ -1,4 +1,4 @@
-export type { CompletionStreamLike } from './completion-sse.js'
+export type { ChatStreamSource as CompletionStreamLike } from '@llm-session/core'
 export { llmErrorHandler } from './llm-error-handler.js'
 export type { LlmSessionPluginOptions } from './llm-session-plugin.js'
 export { llmSession } from './llm-session-plugin.js'

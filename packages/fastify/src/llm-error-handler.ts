@@ -1,5 +1,5 @@
+import { mapLlmErrorToHttp } from '@llm-session/core'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { mapLlmError } from './map-llm-error.js'
 
 /**
  * Opt-in error handler: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
@@ -12,7 +12,7 @@ export function llmErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  const mapped = mapLlmError(error)
+  const mapped = mapLlmErrorToHttp(error)
   if (mapped === undefined) return reply.send(error)
   const level = mapped.status >= 500 ? 'error' : 'info'
   request.log[level]({ err: error }, 'llm call failed')

@@ -1,8 +1,13 @@
 import type { ServerResponse } from 'node:http'
-import type { LlmClient, LlmSession } from '@llm-session/core'
+import {
+  type BindingOptions,
+  createBindingRuntime,
+  createResponseCloseSignal,
+  type LlmClient,
+  type LlmSession,
+} from '@llm-session/core'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type BindingOptions, createBinding, validateBindingOptions } from './binding-options.js'
 
 /** Options of the plugin: `{ session?, client?, closeSession? }`. */
 export interface LlmSessionPluginOptions extends BindingOptions {}
@@ -15,10 +20,10 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
     throw new Error(
       '@llm-session/fastify is already registered on this instance: register it once, at the root (one session per app)',
     )
-  const binding = createBinding(validateBindingOptions(options, '@llm-session/fastify'), app.log)
+  const runtime = createBindingRuntime(options, { framework: 'fastify', logger: app.log })
 
-  app.decorate('llm', binding.client)
-  app.decorate('llmSession', binding.session)
+  app.decorate('llm', runtime.client)
+  app.decorate('llmSession', runtime.session)
   // The raw request emits 'close' once its body is read, so the response tells a disconnect.
   app.addHook('onRequest', (request, reply, done) => {
     responses.set(request, reply.raw)
@@ -29,7 +34,11 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
     getter(this: FastifyRequest) {
       let scoped = scopedClients.get(this)
       if (scoped === undefined) {
-        scoped = scopeClient(binding.client, this)
+        const response = responses.get(this)
+        scoped = runtime.requestClient({
+          ...(response === undefined ? {} : { signal: createResponseCloseSignal(response) }),
+          requestId: String(this.id),
+        })
         scopedClients.set(this, scoped)
       }
       return scoped
@@ -37,18 +46,9 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
   })
   // onClose runs after the server stopped and in-flight requests finished.
   app.addHook('onClose', async () => {
-    if (binding.closesSession) app.log.debug({ sessionId: binding.session.id }, 'closing llm session')
-    await binding.close()
+    if (runtime.closesSession) app.log.debug({ sessionId: runtime.session.id }, 'closing llm session')
+    await runtime.close()
   })
-}
-
-function scopeClient(client: LlmClient, request: FastifyRequest): LlmClient {
-  const controller = new AbortController()
-  const response = responses.get(request)
-  response?.once('close', () => {
-    if (!response.writableFinished) controller.abort()
-  })
-  return client.with({ signal: controller.signal, headers: { 'x-request-id': String(request.id) } })
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
+import { type ChatStreamSource, chatSseHeaders, openChatSseFrames } from '@llm-session/core'
 import type { FastifyReply } from 'fastify'
-import { type CompletionStreamLike, openCompletionFrames, sseHeaders } from './completion-sse.js'
 
 /**
  * Sends a completion stream as OpenAI-style server-sent events. Fastify pipes it, so it writes no
@@ -11,11 +11,13 @@ import { type CompletionStreamLike, openCompletionFrames, sseHeaders } from './c
  */
 export async function sendCompletionStream(
   reply: FastifyReply,
-  stream: CompletionStreamLike,
+  stream: ChatStreamSource,
 ): Promise<FastifyReply> {
-  const frames = await openCompletionFrames(stream)
+  const frames = await openChatSseFrames(stream)
+  // A Readable sent through the reply rather than the raw pump: the reply stays Fastify's, so onSend
+  // hooks (headers), logging and onResponse still run.
   return reply
     .code(200)
-    .headers(sseHeaders)
+    .headers(chatSseHeaders)
     .send(Readable.from(frames, { objectMode: false }))
 }

@@ -1,4 +1,4 @@
-export type { CompletionStreamLike } from './completion-sse.js'
+export type { ChatStreamSource as CompletionStreamLike } from '@llm-session/core'
 export { llmErrorHandler } from './llm-error-handler.js'
 export type {
   ClosableServer,

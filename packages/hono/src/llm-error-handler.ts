@@ -1,7 +1,7 @@
+import { mapLlmErrorToHttp } from '@llm-session/core'
 import type { Context, ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { mapLlmError } from './map-llm-error.js'
 
 /**
  * Opt-in error handler: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
@@ -10,7 +10,7 @@ import { mapLlmError } from './map-llm-error.js'
  * app.onError(llmErrorHandler)
  */
 export const llmErrorHandler: ErrorHandler = (error: Error, c: Context) => {
-  const mapped = mapLlmError(error)
+  const mapped = mapLlmErrorToHttp(error)
   if (mapped !== undefined) return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers)
   if (error instanceof HTTPException) return error.getResponse()
   console.error(error)

@@ -1,7 +1,6 @@
-import type { LlmClient, LlmSession } from '@llm-session/core'
+import { type BindingOptions, createBindingRuntime, type LlmClient, type LlmSession } from '@llm-session/core'
 import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { type BindingOptions, createBinding, validateBindingOptions } from './binding-options.js'
 
 /** Options of `llmSession()`: `{ session?, client?, closeSession? }`. */
 export interface LlmSessionOptions extends BindingOptions {}
@@ -42,26 +41,20 @@ export interface LlmSessionMiddleware extends MiddlewareHandler<LlmSessionEnv> {
  * llm.attach(serve({ fetch: app.fetch, port: 3000 }))
  */
 export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
-  const binding = createBinding(validateBindingOptions(options, 'llmSession()'))
+  const runtime = createBindingRuntime(options, { framework: 'hono' })
   const middleware = createMiddleware<LlmSessionEnv>(async (c, next) => {
     const requestId = readRequestId(c.get('requestId' as never)) ?? c.req.header('x-request-id')
-    c.set(
-      'llm',
-      binding.client.with({
-        signal: c.req.raw.signal,
-        headers: { 'x-request-id': requestId ?? crypto.randomUUID() },
-      }),
-    )
+    c.set('llm', runtime.requestClient({ signal: c.req.raw.signal, requestId }))
     await next()
   })
   return Object.assign(middleware, {
-    client: binding.client,
-    session: binding.session,
+    client: runtime.client,
+    session: runtime.session,
     attach(server: ClosableServer) {
-      server.once('close', () => void binding.close())
+      server.once('close', () => void runtime.close())
       return middleware as LlmSessionMiddleware
     },
-    close: () => binding.close(),
+    close: () => runtime.close(),
   })
 }
 

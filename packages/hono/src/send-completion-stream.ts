@@ -1,5 +1,5 @@
+import { type ChatStreamSource, chatSseHeaders, openChatSseFrames } from '@llm-session/core'
 import type { Context } from 'hono'
-import { type CompletionStreamLike, openCompletionFrames, sseHeaders } from './completion-sse.js'
 
 const encoder = new TextEncoder()
 
@@ -10,8 +10,8 @@ const encoder = new TextEncoder()
  * @example
  * app.post('/chat/stream', async (c) => sendCompletionStream(c, c.var.llm.stream(await c.req.json())))
  */
-export async function sendCompletionStream(c: Context, stream: CompletionStreamLike): Promise<Response> {
-  const frames = await openCompletionFrames(stream)
+export async function sendCompletionStream(c: Context, stream: ChatStreamSource): Promise<Response> {
+  const frames = await openChatSseFrames(stream)
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await frames.next()
@@ -22,5 +22,5 @@ export async function sendCompletionStream(c: Context, stream: CompletionStreamL
       await frames.return(undefined)
     },
   })
-  return c.body(body, 200, sseHeaders)
+  return c.body(body, 200, { ...chatSseHeaders })
 }

@@ -1,4 +1,4 @@
-export type { CompletionStreamLike } from './completion-sse.js'
+export type { ChatStreamSource as CompletionStreamLike } from '@llm-session/core'
 export { LlmClient } from './llm-client.js'
 export { LlmExceptionFilter } from './llm-exception.filter.js'
 export { LLM_SESSION } from './llm-session.constants.js'

@@ -1,6 +1,5 @@
-import { LlmError } from '@llm-session/core'
+import { LlmError, mapLlmErrorToHttp } from '@llm-session/core'
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common'
-import { mapLlmError } from './map-llm-error.js'
 
 interface PlatformResponse {
   /** Express. */
@@ -23,7 +22,7 @@ export class LlmExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('LlmSessionModule')
 
   catch(error: LlmError, host: ArgumentsHost): void {
-    const mapped = mapLlmError(error)!
+    const mapped = mapLlmErrorToHttp(error)!
     if (mapped.status >= 500) this.logger.error(`${error.name} (${error.code}): ${error.message}`)
     const response = host.switchToHttp().getResponse<PlatformResponse>()
     response.status(mapped.status)

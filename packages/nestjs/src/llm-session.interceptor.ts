@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type BindingRuntime, createResponseCloseSignal } from '@llm-session/core'
 import {
   type CallHandler,
   type ExecutionContext,
@@ -8,7 +8,6 @@ import {
   type NestInterceptor,
 } from '@nestjs/common'
 import type { Observable } from 'rxjs'
-import type { Binding } from './binding-options.js'
 import type { LlmClient } from './llm-client.js'
 import { LLM_SESSION_BINDING, REQUEST_CLIENT } from './llm-session.constants.js'
 
@@ -27,7 +26,7 @@ interface PlatformRequest {
  */
 @Injectable()
 export class LlmSessionInterceptor implements NestInterceptor {
-  constructor(@Inject(LLM_SESSION_BINDING) private readonly binding: Binding) {}
+  constructor(@Inject(LLM_SESSION_BINDING) private readonly runtime: BindingRuntime) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
@@ -44,16 +43,11 @@ export class LlmSessionInterceptor implements NestInterceptor {
   }
 
   private scope(request: PlatformRequest, response: ServerResponse): LlmClient {
-    const controller = new AbortController()
-    response.once('close', () => {
-      if (!response.writableFinished) controller.abort()
-    })
     const header = request.headers['x-request-id']
-    const requestId =
-      request.id !== undefined ? String(request.id) : typeof header === 'string' ? header : randomUUID()
-    return this.binding.client.with({
-      signal: controller.signal,
-      headers: { 'x-request-id': requestId },
+    return this.runtime.requestClient({
+      signal: createResponseCloseSignal(response),
+      requestId:
+        request.id !== undefined ? String(request.id) : typeof header === 'string' ? header : undefined,
     }) as LlmClient
   }
 }

@@ -1,5 +1,5 @@
+import type { BindingOptions } from '@llm-session/core'
 import { ConfigurableModuleBuilder } from '@nestjs/common'
-import type { BindingOptions } from './binding-options.js'
 
 /** Options of `LlmSessionModule.forRoot()`: `{ session?, client?, closeSession? }` (and `isGlobal`). */
 export interface LlmSessionModuleOptions extends BindingOptions {}

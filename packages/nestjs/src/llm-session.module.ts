@@ -1,6 +1,6 @@
+import { type BindingRuntime, createBindingRuntime, validateBindingOptions } from '@llm-session/core'
 import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common'
 import { APP_INTERCEPTOR } from '@nestjs/core'
-import { type Binding, createBinding, validateBindingOptions } from './binding-options.js'
 import { LlmClient } from './llm-client.js'
 import { LLM_SESSION, LLM_SESSION_BINDING } from './llm-session.constants.js'
 import { LlmSessionInterceptor } from './llm-session.interceptor.js'
@@ -12,11 +12,11 @@ import {
 } from './llm-session.module-definition.js'
 import { createNestSessionLogger } from './nest-session-logger.js'
 
-const label = 'LlmSessionModule'
+const framework = 'nestjs'
 
 function bindingOptions(options: typeof OPTIONS_TYPE) {
   const { isGlobal: _isGlobal, ...rest } = options ?? {}
-  return validateBindingOptions(rest, label)
+  return rest
 }
 
 /**
@@ -32,14 +32,21 @@ function bindingOptions(options: typeof OPTIONS_TYPE) {
   providers: [
     {
       provide: LLM_SESSION_BINDING,
-      useFactory: (options: typeof OPTIONS_TYPE): Binding =>
-        createBinding(bindingOptions(options), createNestSessionLogger(new Logger(label))),
+      useFactory: (options: typeof OPTIONS_TYPE): BindingRuntime =>
+        createBindingRuntime(bindingOptions(options), {
+          framework,
+          logger: createNestSessionLogger(new Logger('LlmSessionModule')),
+        }),
       inject: [LLM_SESSION_MODULE_OPTIONS],
     },
-    { provide: LlmClient, useFactory: (binding: Binding) => binding.client, inject: [LLM_SESSION_BINDING] },
+    {
+      provide: LlmClient,
+      useFactory: (runtime: BindingRuntime) => runtime.client,
+      inject: [LLM_SESSION_BINDING],
+    },
     {
       provide: LLM_SESSION,
-      useFactory: (binding: Binding) => binding.session,
+      useFactory: (runtime: BindingRuntime) => runtime.session,
       inject: [LLM_SESSION_BINDING],
     },
     { provide: APP_INTERCEPTOR, useClass: LlmSessionInterceptor },
@@ -47,13 +54,13 @@ function bindingOptions(options: typeof OPTIONS_TYPE) {
   exports: [LlmClient, LLM_SESSION],
 })
 export class LlmSessionModule extends ConfigurableModuleClass implements OnApplicationShutdown {
-  constructor(@Inject(LLM_SESSION_BINDING) private readonly binding: Binding) {
+  constructor(@Inject(LLM_SESSION_BINDING) private readonly runtime: BindingRuntime) {
     super()
   }
 
   /** Validates the options here, at registration, before anything starts. */
   static override forRoot(options: typeof OPTIONS_TYPE = {}) {
-    bindingOptions(options)
+    validateBindingOptions(bindingOptions(options), { framework })
     return super.forRoot(options)
   }
 
@@ -62,6 +69,6 @@ export class LlmSessionModule extends ConfigurableModuleClass implements OnAppli
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.binding.close()
+    await this.runtime.close()
   }
 }

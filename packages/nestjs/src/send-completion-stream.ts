@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { type CompletionStreamLike, openCompletionFrames, sseHeaders } from './completion-sse.js'
+import { type ChatStreamSource, pipeChatStreamToResponse } from '@llm-session/core'
 
 /** An Express response (a Node `ServerResponse`) or a Fastify reply (`.raw`, `.hijack()`). */
 export type NestResponse = ServerResponse | { raw: ServerResponse; hijack(): unknown }
@@ -14,39 +14,8 @@ export type NestResponse = ServerResponse | { raw: ServerResponse; hijack(): unk
  *   await sendCompletionStream(res, llm.stream(body))
  * }
  */
-export async function sendCompletionStream(
-  target: NestResponse,
-  stream: CompletionStreamLike,
-): Promise<void> {
-  const response = 'raw' in target ? target.raw : target
-  const onClose = () => {
-    if (!response.writableFinished) stream.abort()
-  }
-  response.once('close', onClose)
-  try {
-    const frames = await openCompletionFrames(stream)
-    // Fastify must be told the reply is written by hand.
-    if ('hijack' in target) target.hijack()
-    response.writeHead(200, sseHeaders)
-    response.flushHeaders()
-    for await (const frame of frames) {
-      if (response.destroyed) break
-      if (!response.write(frame)) await drained(response)
-    }
-    if (!response.destroyed) response.end()
-  } finally {
-    response.off('close', onClose)
-  }
-}
-
-function drained(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done)
-      response.off('close', done)
-      resolve()
-    }
-    response.on('drain', done)
-    response.on('close', done)
-  })
+export function sendCompletionStream(target: NestResponse, stream: ChatStreamSource): Promise<void> {
+  if (!('raw' in target)) return pipeChatStreamToResponse(target, stream)
+  // Fastify must be told the reply is written by hand, once the stream has started.
+  return pipeChatStreamToResponse(target.raw, stream, { beforeHeaders: () => target.hijack() })
 }

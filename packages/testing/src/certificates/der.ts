@@ -20,9 +20,15 @@ export const boolean = (value: boolean): Buffer => tlv(0x01, Buffer.from([value 
 /** Context-specific constructed tag `[n]` wrapping already encoded content. */
 export const explicit = (tagNumber: number, content: Buffer): Buffer => tlv(0xa0 + tagNumber, content)
 
+/** A non-negative INTEGER from big-endian bytes, in the minimal form DER requires. */
 export function integer(bytes: Buffer): Buffer {
+  // OpenSSL rejects a redundant leading zero byte ("illegal padding"): a random serial starting
+  // with 0x00 0x0* used to break about one certificate in 256.
+  let start = 0
+  while (start < bytes.length - 1 && bytes[start] === 0 && ((bytes[start + 1] ?? 0) & 0x80) === 0) start++
+  const minimal = bytes.subarray(start)
   // A leading 1 bit would make the number negative.
-  return tlv(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes)
+  return tlv(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal)
 }
 
 export function bitString(content: Buffer, unusedBits = 0): Buffer {

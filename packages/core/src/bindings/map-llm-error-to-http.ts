@@ -7,10 +7,10 @@ import {
   RateLimitError,
   SessionClosedError,
   TimeoutError,
-} from '@llm-session/core'
+} from '../errors/errors.js'
 
 /** An HTTP answer for an `LlmError`: status, headers and an OpenAI-style error body. */
-export interface LlmErrorResponse {
+export interface LlmErrorHttpResponse {
   status: number
   headers: Record<string, string>
   body: { error: { message: string; type: string; code: string; param: string | null } }
@@ -18,10 +18,18 @@ export interface LlmErrorResponse {
 
 /**
  * Maps an `LlmError` to the HTTP answer an API gives its own caller; `undefined` for anything else.
- * Upstream failures get a fixed message: the caller learns the class of failure, never provider
- * details (which may name accounts, deployments or keys).
+ * 400 for bad input, 429 with `Retry-After` when rate limited, 504 on timeouts, 503 while shutting
+ * down, 502 for other provider and connection failures, 500 otherwise. Upstream failures get a fixed
+ * message: the caller learns the class of failure, never provider details (which may name accounts,
+ * deployments or keys).
+ * @example
+ * app.use((error, req, res, next) => {
+ *   const mapped = mapLlmErrorToHttp(error)
+ *   if (mapped === undefined) return next(error)
+ *   res.status(mapped.status).set(mapped.headers).json(mapped.body)
+ * })
  */
-export function mapLlmError(error: unknown): LlmErrorResponse | undefined {
+export function mapLlmErrorToHttp(error: unknown): LlmErrorHttpResponse | undefined {
   if (!(error instanceof LlmError)) return undefined
   const answer = (status: number, type: string, message: string, param: string | null = null) => ({
     status,

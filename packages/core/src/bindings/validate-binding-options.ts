@@ -1,15 +1,9 @@
-import {
-  type ClientOptions,
-  createClient,
-  createSession,
-  InvalidArgumentError,
-  type LlmClient,
-  type LlmSession,
-  type SessionLogger,
-  type SessionOptions,
-} from '@llm-session/core'
+import type { ClientOptions } from '../client/client-options.js'
+import { InvalidArgumentError } from '../errors/errors.js'
+import type { LlmSession } from '../session/create-session.js'
+import type { SessionOptions } from '../session/session-options.js'
 
-/** The options every llm-session binding takes. */
+/** The options every framework binding takes: `{ session?, client?, closeSession? }`. */
 export interface BindingOptions {
   /** A session to borrow, or options for the one the binding creates (and then owns). */
   session?: LlmSession | SessionOptions
@@ -19,22 +13,15 @@ export interface BindingOptions {
   closeSession?: boolean
 }
 
-/** One app's session and client, and whether the app closes the session. */
-export interface Binding {
-  readonly session: LlmSession
-  readonly client: LlmClient
-  readonly closesSession: boolean
-  /** Closes the session if the binding should. Idempotent: every call returns the same promise. */
-  close(): Promise<void>
-}
-
 const knownOptions = new Set(['session', 'client', 'closeSession'])
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function isSession(value: Record<string, unknown>): value is LlmSession & Record<string, unknown> {
+/** @internal A session, as opposed to session options: duck-typed so two copies of core agree. */
+export function isSession(value: unknown): value is LlmSession {
+  if (!isPlainObject(value)) return false
   return (
     typeof value.close === 'function' &&
     typeof value.destroy === 'function' &&
@@ -45,12 +32,19 @@ function isSession(value: Record<string, unknown>): value is LlmSession & Record
 
 /**
  * Checks a binding's options before anything is created and throws an `InvalidArgumentError` naming
- * the field. `label` prefixes the field (`llmSession options`) so the message says where it came from.
+ * the field (an unknown option is named as its own field). `framework` prefixes the message, so it
+ * says where the options came from. Returns the options, typed.
+ * @example
+ * static forRoot(options) {
+ *   validateBindingOptions(options, { framework: 'nestjs' }) // throws at module setup
+ *   return super.forRoot(options)
+ * }
  */
-export function validateBindingOptions(options: unknown, label: string): BindingOptions {
+export function validateBindingOptions(options: unknown, settings: { framework: string }): BindingOptions {
+  const label = `@llm-session/${settings.framework}`
   if (options === undefined || options === null) return {}
   if (!isPlainObject(options))
-    throw new InvalidArgumentError(`${label} must be an object`, { field: 'options' })
+    throw new InvalidArgumentError(`${label}: options must be an object`, { field: 'options' })
   for (const key of Object.keys(options)) {
     if (!knownOptions.has(key))
       throw new InvalidArgumentError(
@@ -63,7 +57,7 @@ export function validateBindingOptions(options: unknown, label: string): Binding
     throw new InvalidArgumentError(`${label}: session must be an LlmSession or session options`, {
       field: 'session',
     })
-  if (session !== undefined && isSession(session) && session.closed)
+  if (isSession(session) && session.closed)
     throw new InvalidArgumentError(`${label}: the session given is already closed`, { field: 'session' })
   if (client !== undefined && !isPlainObject(client))
     throw new InvalidArgumentError(`${label}: client must be an object of client options`, {
@@ -76,33 +70,4 @@ export function validateBindingOptions(options: unknown, label: string): Binding
   if (closeSession !== undefined && typeof closeSession !== 'boolean')
     throw new InvalidArgumentError(`${label}: closeSession must be a boolean`, { field: 'closeSession' })
   return options as BindingOptions
-}
-
-/**
- * Creates (or borrows) the app's one session and its client. `logger` is the framework's logger,
- * used where the caller gave none.
- */
-export function createBinding(options: BindingOptions, logger?: SessionLogger): Binding {
-  const given = options.session
-  const borrowed = given !== undefined && isSession(given as Record<string, unknown>)
-  const session = borrowed
-    ? (given as LlmSession)
-    : createSession(withLogger((given ?? {}) as SessionOptions, logger))
-  const client = createClient({ ...withLogger(options.client ?? {}, logger), session })
-  const closesSession = !borrowed || options.closeSession === true
-  let closing: Promise<void> | undefined
-  return {
-    session,
-    client,
-    closesSession,
-    close() {
-      closing ??= closesSession ? session.close() : Promise.resolve()
-      return closing
-    },
-  }
-}
-
-function withLogger<T extends { logger?: unknown }>(options: T, logger: SessionLogger | undefined): T {
-  if (logger === undefined || options.logger !== undefined) return options
-  return { ...options, logger }
 }

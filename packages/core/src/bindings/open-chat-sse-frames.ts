@@ -1,25 +1,28 @@
-import type { ChatCompletionChunk } from '@llm-session/core'
-import { mapLlmError } from './map-llm-error.js'
+import type { ChatCompletionChunk } from '../types/chat.js'
+import { mapLlmErrorToHttp } from './map-llm-error-to-http.js'
 
-/** What the SSE helpers need of `client.stream()`. */
-export interface CompletionStreamLike extends AsyncIterable<ChatCompletionChunk> {
+/** What the SSE helpers need of `client.stream()` (a `ChatStream`). */
+export interface ChatStreamSource extends AsyncIterable<ChatCompletionChunk> {
   abort(reason?: unknown): void
 }
 
-/** The headers of an OpenAI-style completion stream. */
-export const sseHeaders = {
+/** The response headers of an OpenAI-style completion stream (no proxy buffering). */
+export const chatSseHeaders: Readonly<Record<string, string>> = Object.freeze({
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
   'x-accel-buffering': 'no',
-} as const
+})
 
 /**
  * Waits for the first chunk, so that an error before any token (429, bad request) still becomes a
  * normal HTTP error answer, then yields OpenAI-style SSE frames ending with `data: [DONE]`. An error
- * after the first chunk is sent as a last `data: {"error": ...}` frame. Returning early (the client
- * went away) aborts the upstream call.
+ * after the first chunk is sent as a last `data: {"error": ...}` frame (the mapped, secret-free body).
+ * Returning early (the caller went away) aborts the upstream call.
+ * @example
+ * const frames = await openChatSseFrames(llm.stream(request)) // throws before any header is sent
+ * return reply.headers(chatSseHeaders).send(Readable.from(frames))
  */
-export async function openCompletionFrames(stream: CompletionStreamLike): Promise<AsyncGenerator<string>> {
+export async function openChatSseFrames(stream: ChatStreamSource): Promise<AsyncGenerator<string>> {
   const iterator = stream[Symbol.asyncIterator]()
   const first = await iterator.next()
   return (async function* frames() {
@@ -35,8 +38,9 @@ export async function openCompletionFrames(stream: CompletionStreamLike): Promis
       yield 'data: [DONE]\n\n'
     } catch (error) {
       finished = true
-      const mapped = mapLlmError(error)
-      const body = mapped?.body ?? { error: { message: 'Internal error.', type: 'internal_error' } }
+      const body = mapLlmErrorToHttp(error)?.body ?? {
+        error: { message: 'Internal error.', type: 'internal_error' },
+      }
       yield `data: ${JSON.stringify(body)}\n\n`
     } finally {
       if (!finished) {
