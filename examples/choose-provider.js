@@ -2,9 +2,14 @@
 // in the environment (core reads the key from there), else the embedded mock provider over TLS.
 
 const real = [
-  { key: 'OPENAI_API_KEY', name: 'openai', model: 'openai/gpt-4o-mini' },
-  { key: 'ANTHROPIC_API_KEY', name: 'anthropic', model: 'anthropic/claude-3-5-haiku-latest' },
-  { key: 'GEMINI_API_KEY', name: 'gemini', model: 'gemini/gemini-2.0-flash' },
+  { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL', name: 'openai', model: 'openai/gpt-4o-mini' },
+  {
+    key: 'ANTHROPIC_API_KEY',
+    baseUrl: 'ANTHROPIC_BASE_URL',
+    name: 'anthropic',
+    model: 'anthropic/claude-3-5-haiku-latest',
+  },
+  { key: 'GEMINI_API_KEY', baseUrl: 'GEMINI_BASE_URL', name: 'gemini', model: 'gemini/gemini-2.0-flash' },
 ]
 
 /**
@@ -19,7 +24,15 @@ export async function chooseProvider(mockOptions = {}, env = process.env) {
       name: found.name,
       model: env.LLM_MODEL ?? env.OPENAI_MODEL ?? found.model,
       session: {},
-      client: { providers: { [found.name]: { apiKey: env[found.key] } } },
+      // A base URL from the environment (e.g. OPENAI_BASE_URL) points at a compatible server or a proxy.
+      client: {
+        providers: {
+          [found.name]: {
+            apiKey: env[found.key],
+            ...(env[found.baseUrl] ? { baseUrl: env[found.baseUrl] } : {}),
+          },
+        },
+      },
       mock: undefined,
     }
   const { startMockProvider } = await import('@llm-session/testing')

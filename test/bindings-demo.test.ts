@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect, it } from 'vitest'
+import { startMockProvider } from '../packages/testing/src/index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -21,4 +22,34 @@ it('runs the demo to the end: one session, every request served, nothing left op
   expect(stdout).toMatch(/latency ms: p50 [\d.]+, p95 [\d.]+, p99 [\d.]+/)
   expect(stdout).toContain('open connections: 0')
   expect(stdout).toContain('leak warnings: 0')
+})
+
+it('never prints the provider key in its output', async () => {
+  // A provider reached by key and base URL, as a real one would be; the mock accepts any key.
+  const mock = await startMockProvider()
+  const planted = 'sk-planted-demo-SECRET-6b1f2c9e'
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(root, 'examples', 'demo.js')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          OPENAI_API_KEY: planted,
+          OPENAI_BASE_URL: `${mock.url}/v1`,
+          LLM_SESSION_LOG: 'debug',
+        },
+        timeout: 50_000,
+      },
+    )
+    expect(stdout).toContain('provider: openai')
+    expect(stdout).toContain('requests served: 10')
+    // The key really travelled, in the header OpenAI reads it from.
+    expect(mock.lastRequest()?.authHeader).toBe('authorization')
+    expect(`${stdout}\n${stderr}`).not.toContain(planted)
+    expect(`${stdout}\n${stderr}`).not.toContain(planted.slice(3, 20))
+  } finally {
+    await mock.close()
+  }
 })
