@@ -45,12 +45,21 @@ afterEach(() => {
   delays.length = 0
 })
 
+// Every client carries the current test's run id, so that a request of an earlier test which reaches
+// the server late (its caller timed out while the machine was busy) is told apart from this test's.
+let run = 0
+
 /** A client whose retry waits are recorded, not slept; jitter 0. */
 const client = (
   options: { retries?: number; timeout?: number; idleTimeout?: number; maxResponseBytes?: number } = {},
 ) =>
   createClientWithInternals(
-    { session, providers: { openai: { apiKey: 'sk-test', baseUrl: `${server.url}/v1` } }, ...options },
+    {
+      session,
+      providers: { openai: { apiKey: 'sk-test', baseUrl: `${server.url}/v1` } },
+      headers: { 'x-test-run': String(run) },
+      ...options,
+    },
     {
       sleep: async (ms) => {
         delays.push(ms)
@@ -166,16 +175,19 @@ describe('retries', () => {
   /** Answers with each response in turn, then the last one again. */
   const sequence = (...answers: Array<{ status: number; headers?: Record<string, string> }>) => {
     let index = 0
-    handler = (_request, response) => {
-      const answer = answers[Math.min(index++, answers.length - 1)]!
+    const current = String(++run)
+    handler = (request, response) => {
+      const own = request.headers['x-test-run'] === current
+      const answer = answers[Math.min(own ? index++ : 0, answers.length - 1)]!
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
       response.end(answer.status === 200 ? okBody : errorBody(null))
     }
   }
-  const requestsDuring = async (run: () => Promise<unknown>) => {
-    const before = server.requests.length
-    const result = await run().catch((caught: unknown) => caught)
-    return { result, requests: server.requests.length - before }
+  const requestsDuring = async (call: () => Promise<unknown>) => {
+    const current = String(run)
+    const result = await call().catch((caught: unknown) => caught)
+    const requests = server.requests.filter((request) => request.headers['x-test-run'] === current).length
+    return { result, requests }
   }
 
   it('retries 503 with exponential backoff and counts attempts', async () => {
