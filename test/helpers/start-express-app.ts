@@ -1,8 +1,6 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { llmErrorHandler, llmSession, sendCompletionStream } from '@llm-session/express'
 import express from 'express'
-import { chatRequest, type StartApp } from './chat-app.js'
+import { chatRequest, listenWithBinding, type StartApp } from './chat-app.js'
 
 /** The chat app on Express with @llm-session/express, on 127.0.0.1 port 0. */
 export const startExpressApp: StartApp = async (options) => {
@@ -17,15 +15,5 @@ export const startExpressApp: StartApp = async (options) => {
   })
   app.use(llmErrorHandler())
   const server = app.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  llm.attach(server)
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    session: llm.session,
-    async close() {
-      server.close()
-      await once(server, 'close')
-      await llm.close()
-    },
-  }
+  return listenWithBinding(server, llm)
 }

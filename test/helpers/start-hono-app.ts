@@ -1,9 +1,7 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { llmErrorHandler, llmSession, sendCompletionStream } from '@llm-session/hono'
 import { Hono } from 'hono'
-import { chatRequest, type StartApp } from './chat-app.js'
+import { chatRequest, listenWithBinding, type StartApp } from './chat-app.js'
 
 /** The chat app on Hono (@hono/node-server) with @llm-session/hono, on 127.0.0.1 port 0. */
 export const startHonoApp: StartApp = async (options) => {
@@ -15,15 +13,5 @@ export const startHonoApp: StartApp = async (options) => {
     sendCompletionStream(c, c.var.llm.stream(chatRequest(await c.req.json()))),
   )
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  llm.attach(server)
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    session: llm.session,
-    async close() {
-      server.close()
-      await once(server, 'close')
-      await llm.close()
-    },
-  }
+  return listenWithBinding(server, llm)
 }
