@@ -1,32 +1,4 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
-import { llmErrorHandler, llmSession, sendCompletionStream } from '@llm-session/express'
-import express from 'express'
-import { chatRequest, describeBinding, type StartApp } from './bindings-support.js'
-
-const startExpressApp = (): StartApp => async (options) => {
-  const llm = llmSession(options as never)
-  const app = express()
-  app.use(express.json(), llm)
-  app.post('/chat', async (req, res) => {
-    res.json(await req.llm.completion(chatRequest(req.body)))
-  })
-  app.post('/chat/stream', async (req, res) => {
-    await sendCompletionStream(res, req.llm.stream(chatRequest(req.body)))
-  })
-  app.use(llmErrorHandler())
-  const server = app.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  llm.attach(server)
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    session: llm.session,
-    async close() {
-      server.close()
-      await once(server, 'close')
-      await llm.close()
-    },
-  }
-}
+import { describeBinding } from './helpers/describe-binding.js'
+import { startExpressApp } from './helpers/start-express-app.js'
 
 describeBinding('express', startExpressApp)

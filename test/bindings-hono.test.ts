@@ -1,30 +1,4 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
-import { llmErrorHandler, llmSession, sendCompletionStream } from '@llm-session/hono'
-import { Hono } from 'hono'
-import { chatRequest, describeBinding, type StartApp } from './bindings-support.js'
-
-const startHonoApp = (): StartApp => async (options) => {
-  const llm = llmSession(options as never)
-  const app = new Hono().use(llm)
-  app.onError(llmErrorHandler)
-  app.post('/chat', async (c) => c.json(await c.var.llm.completion(chatRequest(await c.req.json()))))
-  app.post('/chat/stream', async (c) =>
-    sendCompletionStream(c, c.var.llm.stream(chatRequest(await c.req.json()))),
-  )
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  llm.attach(server)
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    session: llm.session,
-    async close() {
-      server.close()
-      await once(server, 'close')
-      await llm.close()
-    },
-  }
-}
+import { describeBinding } from './helpers/describe-binding.js'
+import { startHonoApp } from './helpers/start-hono-app.js'
 
 describeBinding('hono', startHonoApp)

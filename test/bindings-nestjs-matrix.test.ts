@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { type MockProvider, startMockProvider } from '@llm-session/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCaller, sseData } from './bindings-support.js'
+import { createCaller, sseData } from './helpers/describe-binding.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')

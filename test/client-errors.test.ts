@@ -18,7 +18,7 @@ import {
   ServiceUnavailableError,
   TimeoutError,
 } from '../packages/core/src/index.js'
-import { type Handler, type LoopbackServer, startLoopbackServer } from './support/loopback-server.js'
+import { type Handler, type LoopbackServer, startLoopbackServer } from './helpers/loopback-server.js'
 
 let server: LoopbackServer
 let session: LlmSession
@@ -34,7 +34,7 @@ const okBody = JSON.stringify({
 })
 
 beforeAll(async () => {
-  server = await startLoopbackServer((request, response, raw) => handler(request, response, raw))
+  server = await startLoopbackServer({ handler: (request, response, raw) => handler(request, response, raw) })
   session = createSession({ connections: 4 })
 })
 afterAll(async () => {
@@ -141,7 +141,7 @@ describe('HTTP errors map to the taxonomy', () => {
   })
 
   it('a refused connection is a ConnectionError after the retries', async () => {
-    const closed = await startLoopbackServer(() => {})
+    const closed = await startLoopbackServer({ handler: () => {} })
     const baseUrl = `${closed.url}/v1`
     await closed.close()
     const error = await client({ retries: 1 })

@@ -11,14 +11,10 @@ import {
   NotFoundError,
   RateLimitError,
 } from '../packages/core/src/index.js'
-import { jsonlToSse, readFixture } from './support/fixtures.js'
-import {
-  type LoopbackServer,
-  splitBytes,
-  startLoopbackServer,
-  writePieces,
-} from './support/loopback-server.js'
-import { summarizeToolCalls } from './support/summarize-tool-calls.js'
+import { jsonlToSse, readFixture } from './helpers/fixtures.js'
+import { type LoopbackServer, startLoopbackServer } from './helpers/loopback-server.js'
+import { splitBytes, writePieces } from './helpers/split-bytes.js'
+import { summarizeToolCalls } from './helpers/summarize-tool-calls.js'
 
 /** The bytes to serve for a stream fixture: `.sse` as is, `.chunks.jsonl` wrapped as SSE with `[DONE]`. */
 const streamBody = (file: string): Buffer =>
@@ -146,13 +142,15 @@ let next: { body: Buffer; status: number; seed: number | undefined; contentType:
 }
 
 beforeAll(async () => {
-  server = await startLoopbackServer(async (_request, response) => {
-    response.writeHead(next.status, {
-      'content-type': next.contentType,
-      'x-request-id': 'req_fixture',
-      'x-ratelimit-remaining-requests': '99',
-    })
-    await writePieces(response, next.seed === undefined ? [next.body] : splitBytes(next.body, next.seed))
+  server = await startLoopbackServer({
+    handler: async (_request, response) => {
+      response.writeHead(next.status, {
+        'content-type': next.contentType,
+        'x-request-id': 'req_fixture',
+        'x-ratelimit-remaining-requests': '99',
+      })
+      await writePieces(response, next.seed === undefined ? [next.body] : splitBytes(next.body, next.seed))
+    },
   })
   session = createSession({ connections: 4 })
   llm = createClient({

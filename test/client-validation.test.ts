@@ -10,7 +10,7 @@ import {
   InvalidArgumentError,
   type LlmSession,
 } from '../packages/core/src/index.js'
-import { type LoopbackServer, startLoopbackServer } from './support/loopback-server.js'
+import { type LoopbackServer, startLoopbackServer } from './helpers/loopback-server.js'
 
 const planted = 'sk-planted-SECRET-0123456789'
 const okBody = JSON.stringify({
@@ -25,15 +25,17 @@ let session: LlmSession
 let status = 200
 
 beforeAll(async () => {
-  server = await startLoopbackServer((request, response) => {
-    response.writeHead(status, { 'content-type': 'application/json' })
-    // A provider that echoes the key it got, to prove errors redact it.
-    response.end(
-      status === 200
-        ? okBody
-        : JSON.stringify({ error: { message: `bad key ${planted}`, api_key: planted } }),
-    )
-    void request
+  server = await startLoopbackServer({
+    handler: (request, response) => {
+      response.writeHead(status, { 'content-type': 'application/json' })
+      // A provider that echoes the key it got, to prove errors redact it.
+      response.end(
+        status === 200
+          ? okBody
+          : JSON.stringify({ error: { message: `bad key ${planted}`, api_key: planted } }),
+      )
+      void request
+    },
   })
   session = createSession({ connections: 2 })
 })

@@ -6,7 +6,7 @@ import type { LlmSession } from '@llm-session/core'
 import type { MockProvider } from '@llm-session/testing'
 import { Agent, request } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { sseData } from './bindings-support.js'
+import { sseData } from './helpers/describe-binding.js'
 
 interface StartedExample {
   url: string

@@ -16,9 +16,9 @@ import { getProviderDefinition } from '../packages/core/src/providers/registry.j
 import { assembleChatCompletion } from '../packages/core/src/streaming/chat-completion-assembler.js'
 import { createStreamDecoder } from '../packages/core/src/streaming/stream-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../packages/core/src/types/chat.js'
-import { jsonlToSse, readFixture, readFixtureJson } from './support/fixtures.js'
-import { seededRandom } from './support/loopback-server.js'
-import { summarizeToolCalls } from './support/summarize-tool-calls.js'
+import { jsonlToSse, readFixture, readFixtureJson } from './helpers/fixtures.js'
+import { seededRandom } from './helpers/split-bytes.js'
+import { summarizeToolCalls } from './helpers/summarize-tool-calls.js'
 
 /** Anthropic `.chunks.jsonl` lost its SSE framing; the event name is the JSON `type`. */
 const reframeAnthropicJsonl = (bytes: Buffer): Buffer =>

@@ -40,7 +40,7 @@ describe('the default session', () => {
     const run = await runNode(
       `import { getDefaultSession } from '@llm-session/core'
 const session = getDefaultSession()
-const response = await session.dispatcher.request({ origin: ${JSON.stringify(server.origin)}, path: '/', method: 'GET' })
+const response = await session.dispatcher.request({ origin: ${JSON.stringify(server.url)}, path: '/', method: 'GET' })
 console.log(await response.body.text())
 console.log(JSON.stringify(session.stats()))`,
       { timeout: 15_000 },

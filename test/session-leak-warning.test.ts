@@ -26,7 +26,7 @@ async function use(session) {
 describe('the unclosed-session warning', () => {
   it('fires for a session that becomes unreachable while open, naming its id and where it was created', async () => {
     const run = await runNode(
-      `${prelude(server.origin)}
+      `${prelude(server.url)}
 async function leakASession() {
   return use(createSession({ name: 'leaky' }))
 }
@@ -54,7 +54,7 @@ process.exit(0)`,
 
   it('never fires for a closed session nor for the default session', async () => {
     const run = await runNode(
-      `${prelude(server.origin)}
+      `${prelude(server.url)}
 const collected = new Set()
 const watcher = new FinalizationRegistry((label) => collected.add(label))
 async function useAndClose() {

@@ -28,7 +28,7 @@ describe('close()', () => {
     const session = createSession()
     const inFlight = Array.from({ length: 3 }, () =>
       session.dispatcher
-        .request({ origin: server.origin, path: '/', method: 'POST', body: '{}' })
+        .request({ origin: server.url, path: '/', method: 'POST', body: '{}' })
         .then(async (response) => ({ status: response.statusCode, body: await response.body.text() })),
     )
     await held.arrived(3)
@@ -39,7 +39,7 @@ describe('close()', () => {
     const second = session.close()
     expect(session.closed).toBe(true)
 
-    const refused = session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })
+    const refused = session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })
     await expect(refused).rejects.toBeInstanceOf(SessionClosedError)
     await expect(refused).rejects.toThrow(session.id)
     expect(server.connections).toBe(connections)
@@ -57,7 +57,7 @@ describe('close()', () => {
     {
       await using session = createSession()
       kept = session
-      const response = await session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })
+      const response = await session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })
       await response.body.text()
     }
     expect(kept.closed).toBe(true)
@@ -67,7 +67,7 @@ describe('close()', () => {
     await other.dispatcher.close()
     expect(other.closed).toBe(true)
     await expect(
-      fetch(server.origin, { dispatcher: other.dispatcher } as unknown as RequestInit),
+      fetch(server.url, { dispatcher: other.dispatcher } as unknown as RequestInit),
     ).rejects.toThrow()
   })
 })
@@ -77,7 +77,7 @@ describe('destroy()', () => {
     const { held, server } = await heldServer()
     const session = createSession()
     const inFlight = Array.from({ length: 2 }, () =>
-      session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' }),
+      session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' }),
     )
     const settled = Promise.allSettled(inFlight)
     await held.arrived(2)
@@ -98,7 +98,7 @@ describe('destroy()', () => {
     const { held, server } = await heldServer()
     const session = createSession()
     const outcome = session.dispatcher
-      .request({ origin: server.origin, path: '/', method: 'GET' })
+      .request({ origin: server.url, path: '/', method: 'GET' })
       .catch((error: unknown) => error)
     await held.arrived(1)
     const reason = new TimeoutError('shutdown deadline', { timeout: 'total' })
@@ -112,7 +112,7 @@ describe('ownership', () => {
     const { held, server } = await heldServer()
     const agent = new Agent({ connections: 4 })
     const session = createSession({ dispatcher: agent })
-    const pending = session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })
+    const pending = session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })
     await held.arrived(1)
     let closed = false
     const closing = session.close().then(() => {
@@ -126,17 +126,17 @@ describe('ownership', () => {
     expect(session.stats()).toMatchObject({ requests: 1, socketsOpened: 1, socketsOpen: 1 })
 
     expect(agent.closed).toBe(false)
-    const direct = await request(server.origin, { dispatcher: agent })
+    const direct = await request(server.url, { dispatcher: agent })
     expect(await direct.body.text()).toBe('done')
     await agent.close()
   })
 
   it('destroy() aborts requests on a borrowed dispatcher without destroying it', async () => {
     const { held, server } = await heldServer()
-    const pool = new Pool(server.origin, { connections: 2 })
+    const pool = new Pool(server.url, { connections: 2 })
     const session = createSession({ dispatcher: pool })
     const outcome = session.dispatcher
-      .request({ origin: server.origin, path: '/', method: 'GET' })
+      .request({ origin: server.url, path: '/', method: 'GET' })
       .catch((error: unknown) => error)
     await held.arrived(1)
     await session.destroy()
@@ -152,7 +152,7 @@ describe('ownership', () => {
     const agent = new Agent()
     const composed = agent.compose(interceptors.responseError())
     const session = createSession({ dispatcher: composed })
-    const response = await session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })
+    const response = await session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })
     expect(await response.body.json()).toEqual({ ok: true })
     await session.close()
     expect(agent.closed).toBe(false)
@@ -162,14 +162,14 @@ describe('ownership', () => {
   it('closes what it owns: its own Agent, and a given dispatcher with ownsDispatcher: true', async () => {
     const server = await okServer()
     const owned = createSession()
-    await (await owned.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })).body.text()
+    await (await owned.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })).body.text()
     expect(server.openConnections).toBe(1)
     await owned.close()
     await server.allClosed()
 
     const agent = new Agent()
     const session = createSession({ dispatcher: agent, ownsDispatcher: true })
-    await (await session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })).body.text()
+    await (await session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })).body.text()
     await session.close()
     expect(agent.closed).toBe(true)
     await server.allClosed()
@@ -180,7 +180,7 @@ describe('timeouts', () => {
   it('ends a request that outlives the session timeout with a TimeoutError', async () => {
     const { held, server } = await heldServer()
     const session = createSession({ timeout: 200 })
-    const pending = session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })
+    const pending = session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })
     await held.arrived(1)
     const error = await pending.catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(TimeoutError)

@@ -19,7 +19,7 @@ describe('debug logging', () => {
   it('LLM_SESSION_LOG=debug writes created, socket and closed lines to stderr, with no planted secret', async () => {
     const run = await runNode(
       `import { createSession, getDefaultSession } from '@llm-session/core'
-const origin = ${JSON.stringify(server.origin)}
+const origin = ${JSON.stringify(server.url)}
 const session = createSession({ name: 'api' })
 const response = await session.dispatcher.request({
   origin, path: '/v1beta/models/gemini:generateContent?key=${secrets[2]}', method: 'POST', body: '{}',
@@ -38,7 +38,7 @@ console.log(session.id)`,
     expect(about('socket opened')).toHaveLength(1)
     expect(about('socket closed')).toHaveLength(1)
     expect(about('session closed')).toHaveLength(1)
-    expect(about('socket opened')[0]).toContain(server.origin)
+    expect(about('socket opened')[0]).toContain(server.url)
     expect(lines.some((line) => line.includes('session reused') && line.includes('"name":"default"'))).toBe(
       true,
     )

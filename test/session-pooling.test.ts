@@ -49,8 +49,7 @@ describe.each(['http', 'https'] as const)('one session over %s', (scheme) => {
     const session = createSession({ connections: 20, tls: { ca: certificates.ca } })
     const before = server.connections
     const ok = await sendMany(
-      () =>
-        session.dispatcher.request({ origin: server.origin, path: '/v1/chat/completions', method: 'GET' }),
+      () => session.dispatcher.request({ origin: server.url, path: '/v1/chat/completions', method: 'GET' }),
       2_000,
       20,
     )
@@ -70,17 +69,13 @@ describe.each(['http', 'https'] as const)('one session over %s', (scheme) => {
   it('after close() the server sees every connection closed and no file descriptor is left open', async () => {
     // Warm up once so that lazily loaded modules and TLS state are not counted as the session's.
     const warmUp = createSession({ tls: { ca: certificates.ca } })
-    await (await warmUp.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' })).body.text()
+    await (await warmUp.dispatcher.request({ origin: server.url, path: '/', method: 'GET' })).body.text()
     await warmUp.close()
     await server.allClosed()
 
     const fdsBefore = countOpenFds()
     const session = createSession({ connections: 8, tls: { ca: certificates.ca } })
-    await sendMany(
-      () => session.dispatcher.request({ origin: server.origin, path: '/', method: 'GET' }),
-      200,
-      8,
-    )
+    await sendMany(() => session.dispatcher.request({ origin: server.url, path: '/', method: 'GET' }), 200, 8)
     expect(server.openConnections).toBeGreaterThan(0)
     expect(countOpenFds()).toBeGreaterThan(fdsBefore)
 

@@ -19,7 +19,7 @@ describe('sequential calls on one session', () => {
     const before = server.connections
     for (let i = 0; i < 1_000; i++) {
       const response = await session.dispatcher.request({
-        origin: server.origin,
+        origin: server.url,
         path: '/',
         method: 'POST',
         body: '{}',

@@ -49,7 +49,7 @@ async function withProxyEnvironment(
 describe('tls', () => {
   it('connects to a server whose CA is given as tls.ca', async () => {
     const session = createSession({ tls: { ca: certificates.ca } })
-    const response = await session.dispatcher.request({ origin: https.origin, path: '/', method: 'GET' })
+    const response = await session.dispatcher.request({ origin: https.url, path: '/', method: 'GET' })
     expect(await response.body.json()).toEqual({ ok: true })
     expect(session.stats().socketsOpened).toBe(1)
     await session.close()
@@ -62,9 +62,9 @@ describe('tls', () => {
     const ca = which === undefined ? undefined : (await createTestCertificates()).ca
     const session = createSession(ca === undefined ? {} : { tls: { ca } })
     const failure = await session.dispatcher
-      .request({ origin: https.origin, path: '/', method: 'GET' })
+      .request({ origin: https.url, path: '/', method: 'GET' })
       .catch((error: unknown) => error)
-    const mapped = mapTransportError(failure, { origin: https.origin, sessionId: session.id })
+    const mapped = mapTransportError(failure, { origin: https.url, sessionId: session.id })
     expect(mapped).toBeInstanceOf(ConnectionError)
     expect(mapped.message).toMatch(/^TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(\w+\): pass its CA/)
     expect(mapped.cause).toBe(failure)
@@ -76,7 +76,7 @@ describe('tls', () => {
     const logger = capturingLogger()
     const session = createSession({ tls: { rejectUnauthorized: false }, logger })
     expect(logger.lines.some((line) => line.includes('TLS certificate verification is off'))).toBe(true)
-    const response = await session.dispatcher.request({ origin: https.origin, path: '/', method: 'GET' })
+    const response = await session.dispatcher.request({ origin: https.url, path: '/', method: 'GET' })
     expect(response.statusCode).toBe(200)
     await response.body.text()
     await session.close()
@@ -88,7 +88,7 @@ describe('proxy', () => {
     await withProxyEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }, async () => {
       const session = createSession({ proxy: 'env', tls: { ca: certificates.ca } })
       const before = proxy.connects.length
-      for (const origin of [https.origin, http.origin]) {
+      for (const origin of [https.url, http.url]) {
         const response = await session.dispatcher.request({ origin, path: '/', method: 'GET' })
         expect(await response.body.json()).toEqual({ ok: true })
       }
@@ -103,7 +103,7 @@ describe('proxy', () => {
     await withProxyEnvironment({ HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, async () => {
       const session = createSession({ proxy: 'env', tls: { ca: certificates.ca } })
       const before = proxy.connects.length
-      await (await session.dispatcher.request({ origin: https.origin, path: '/', method: 'GET' })).body.text()
+      await (await session.dispatcher.request({ origin: https.url, path: '/', method: 'GET' })).body.text()
       expect(proxy.connects.length).toBe(before)
       expect(https.connections).toBeGreaterThan(0)
       await session.close()
@@ -117,7 +117,7 @@ describe('proxy', () => {
     url.password = 'planted-proxy-secret'
     const session = createSession({ proxy: url.href, tls: { ca: certificates.ca }, logger })
     const before = proxy.connects.length
-    await (await session.dispatcher.request({ origin: https.origin, path: '/', method: 'GET' })).body.text()
+    await (await session.dispatcher.request({ origin: https.url, path: '/', method: 'GET' })).body.text()
     expect(proxy.connects.length).toBe(before + 1)
     await session.close()
     const shown = [

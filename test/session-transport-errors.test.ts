@@ -15,11 +15,11 @@ describe('real transport errors, mapped', () => {
     await server.close()
     const session = createSession()
     const error = await session.dispatcher
-      .request({ origin: server.origin, path: '/', method: 'GET' })
+      .request({ origin: server.url, path: '/', method: 'GET' })
       .catch((caught: unknown) => caught)
-    const mapped = mapTransportError(error, { origin: server.origin })
+    const mapped = mapTransportError(error, { origin: server.url })
     expect(mapped).toBeInstanceOf(ConnectionError)
-    expect(mapped.message).toContain(`${server.origin} refused the connection (ECONNREFUSED)`)
+    expect(mapped.message).toContain(`${server.url} refused the connection (ECONNREFUSED)`)
     await session.close()
   })
 
@@ -29,9 +29,9 @@ describe('real transport errors, mapped', () => {
     servers.push(server)
     const session = createSession({ headersTimeout: 100 })
     const error = await session.dispatcher
-      .request({ origin: server.origin, path: '/', method: 'GET' })
+      .request({ origin: server.url, path: '/', method: 'GET' })
       .catch((caught: unknown) => caught)
-    const mapped = mapTransportError(error, { origin: server.origin })
+    const mapped = mapTransportError(error, { origin: server.url })
     expect(mapped).toBeInstanceOf(TimeoutError)
     expect(mapped).toMatchObject({ timeout: 'headers' })
     held.release()

@@ -1,12 +1,4 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.config.base.js'
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-  treeshake: true,
-})
+export default defineConfig(packageBuild())

@@ -1,22 +1,22 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { RequestListener } from './loopback-server.js'
+import type { ServerResponse } from 'node:http'
+import type { Handler } from './loopback-server.js'
 
 /** A request handler that holds every response until `release()`, and says when N requests arrived. */
 export function createHeldResponses(): {
-  handler: RequestListener
+  handler: Handler
   arrived(count: number): Promise<void>
   release(): void
 } {
-  const held: Array<[IncomingMessage, ServerResponse]> = []
+  const held: ServerResponse[] = []
   let released = false
   let waiters: Array<{ count: number; resolve: () => void }> = []
   return {
-    handler(request, response) {
+    handler(_request, response) {
       if (released) {
         response.end('done')
         return
       }
-      held.push([request, response])
+      held.push(response)
       waiters = waiters.filter((waiter) => {
         if (held.length < waiter.count) return true
         waiter.resolve()
@@ -29,7 +29,7 @@ export function createHeldResponses(): {
     },
     release() {
       released = true
-      for (const [, response] of held.splice(0)) response.end('done')
+      for (const response of held.splice(0)) response.end('done')
     },
   }
 }

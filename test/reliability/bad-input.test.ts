@@ -14,7 +14,7 @@ import {
   type MockProvider,
   startMockProvider,
 } from '../../packages/testing/src/index.js'
-import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js'
+import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.js'
 import { writeFigures } from './support/scale.js'
 
 const apiKey = 'sk-reliability-bad-input-0123456789'
@@ -361,24 +361,26 @@ let server: LoopbackServer
 beforeAll(async () => {
   mock = await startMockProvider()
   // Provider bodies the mock has no fault for: HTML instead of JSON, and invalid UTF-8 in a stream.
-  server = await startLoopbackServer((request, response) => {
-    if (request.url.endsWith('/html/chat/completions')) {
-      response.writeHead(200, { 'content-type': 'text/html' })
-      response.end('<html><body>Bad gateway</body></html>')
-      return
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream' })
-    const chunk = (content: string | Buffer) =>
-      Buffer.concat([
-        Buffer.from(
-          'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"',
-        ),
-        Buffer.isBuffer(content) ? content : Buffer.from(content),
-        Buffer.from('"},"finish_reason":null}]}\n\n'),
-      ])
-    response.write(chunk('ok '))
-    response.write(chunk(Buffer.from([0xc3, 0x28, 0xff])))
-    response.end('data: [DONE]\n\n')
+  server = await startLoopbackServer({
+    handler: (request, response) => {
+      if (request.url.endsWith('/html/chat/completions')) {
+        response.writeHead(200, { 'content-type': 'text/html' })
+        response.end('<html><body>Bad gateway</body></html>')
+        return
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      const chunk = (content: string | Buffer) =>
+        Buffer.concat([
+          Buffer.from(
+            'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"',
+          ),
+          Buffer.isBuffer(content) ? content : Buffer.from(content),
+          Buffer.from('"},"finish_reason":null}]}\n\n'),
+        ])
+      response.write(chunk('ok '))
+      response.write(chunk(Buffer.from([0xc3, 0x28, 0xff])))
+      response.end('data: [DONE]\n\n')
+    },
   })
 })
 afterAll(async () => {
@@ -476,7 +478,7 @@ describe('bad input', () => {
     expect(wrong).toEqual([])
     expect(session.stats()).toMatchObject({ inFlight: 0, socketsOpen: 0 })
     await assertNoLeaks({ baselineFds, mock })
-    await server.allSocketsClosed()
+    await server.allClosed()
     writeFigures('bad-input', {
       badInputs: callerRows.length + provided,
       callerInputs: callerRows.length,

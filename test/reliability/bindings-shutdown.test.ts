@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MockProvider, startMockProvider } from '../../packages/testing/src/index.js'
-import { bindingApps } from './support/binding-apps.js'
+import { bindingApps } from '../helpers/binding-apps.js'
 import { createSettleTracker } from './support/process-watch.js'
 
 // Per binding: 200 requests in flight (half streaming), then the app closes. Every request

@@ -15,7 +15,7 @@ import {
   type OpenFileDescriptor,
   startMockProvider,
 } from '../../packages/testing/src/index.js'
-import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js'
+import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.js'
 
 const apiKey = 'sk-reliability-limits-0123456789'
 const messages = [{ role: 'user' as const, content: 'tell me everything' }]
@@ -32,15 +32,17 @@ let endlessBytesSent = 0
 beforeAll(async () => {
   mock = await startMockProvider({ tls: true })
   // One SSE event that never ends: writes until the client goes away (bounded at 1 GiB).
-  endlessServer = await startLoopbackServer(async (_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' })
-    const piece = Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"'.padEnd(64 * 1024, 'a'))
-    const closed = once(response, 'close')
-    while (!response.destroyed && endlessBytesSent < 1024 * 1024 * 1024) {
-      endlessBytesSent += piece.length
-      if (!response.write(piece)) await Promise.race([once(response, 'drain'), closed])
-    }
-    response.end()
+  endlessServer = await startLoopbackServer({
+    handler: async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      const piece = Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"'.padEnd(64 * 1024, 'a'))
+      const closed = once(response, 'close')
+      while (!response.destroyed && endlessBytesSent < 1024 * 1024 * 1024) {
+        endlessBytesSent += piece.length
+        if (!response.write(piece)) await Promise.race([once(response, 'drain'), closed])
+      }
+      response.end()
+    },
   })
   baselineFds = listOpenFileDescriptors()
   session = createSession({ tls: { ca: mock.ca } })
@@ -84,7 +86,7 @@ describe('limits', () => {
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ResponseParseError)
     expect((error as Error).message).toMatch(/262144/)
-    await endlessServer.allSocketsClosed()
+    await endlessServer.allClosed()
     expect(endlessBytesSent).toBeLessThan(64 * 1024 * 1024)
   })
 

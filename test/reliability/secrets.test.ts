@@ -12,8 +12,8 @@ import {
 } from '../../packages/core/src/index.js'
 import { type MockProvider, startMockProvider } from '../../packages/testing/src/index.js'
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js'
+import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.js'
 import { runNode } from '../helpers/run-node.js'
-import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js'
 import { writeFigures } from './support/scale.js'
 import { causeChain, createSecretScanner } from './support/secret-scan.js'
 
@@ -49,31 +49,37 @@ beforeAll(async () => {
   })
   proxy = await startConnectProxy()
   // A provider that echoes the key it was sent in its error, as some gateways do.
-  echo = await startLoopbackServer((request, response) => {
-    const key = String(request.headers.authorization ?? request.headers['x-api-key'] ?? '').replace(
-      /^Bearer /,
-      '',
-    )
-    response.writeHead(401, { 'content-type': 'application/json' })
-    response.end(
-      JSON.stringify({
-        error: {
-          message: `Incorrect API key provided: ${key}`,
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        },
-      }),
-    )
+  echo = await startLoopbackServer({
+    handler: (request, response) => {
+      const key = String(request.headers.authorization ?? request.headers['x-api-key'] ?? '').replace(
+        /^Bearer /,
+        '',
+      )
+      response.writeHead(401, { 'content-type': 'application/json' })
+      response.end(
+        JSON.stringify({
+          error: {
+            message: `Incorrect API key provided: ${key}`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        }),
+      )
+    },
   })
-  redirectTarget = await startLoopbackServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' })
-    response.end('{}')
+  redirectTarget = await startLoopbackServer({
+    handler: (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end('{}')
+    },
   })
-  redirector = await startLoopbackServer((request, response) => {
-    response.writeHead(request.url.includes('/v302') ? 302 : 307, {
-      location: `${redirectTarget.url}${request.url}`,
-    })
-    response.end()
+  redirector = await startLoopbackServer({
+    handler: (request, response) => {
+      response.writeHead(request.url.includes('/v302') ? 302 : 307, {
+        location: `${redirectTarget.url}${request.url}`,
+      })
+      response.end()
+    },
   })
 })
 afterAll(async () => {

@@ -1,6 +1,18 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { findFixturesDir } from './loopback-server.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The shared fixtures folder: walks up from the repo until `shared/fixtures/providers` exists. */
+export function findFixturesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, 'shared', 'fixtures', 'providers')
+    if (existsSync(candidate)) return candidate
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('shared/fixtures/providers not found above the repository')
+    dir = parent
+  }
+}
 
 // Shared by the fixture tests so they all read the recorded responses the same way.
 const fixturesDir = findFixturesDir()

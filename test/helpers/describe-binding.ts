@@ -1,38 +1,11 @@
-// Shared by the bindings-*.test.ts files: the mock provider, a chat app per framework behind one
-// interface, and the suite every binding must pass (lifecycle, connections, shutdown, disconnect).
+// Shared by the bindings-*.test.ts files: the test's client to a chat app (see chat-app.ts), and
+// the suite every binding must pass (lifecycle, connections, shutdown, disconnect).
 import { readdirSync } from 'node:fs'
-import { createSession, InvalidArgumentError, type LlmSession } from '@llm-session/core'
+import { createSession, InvalidArgumentError } from '@llm-session/core'
 import { type MockProvider, startMockProvider } from '@llm-session/testing'
 import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-
-export interface BindingTestOptions {
-  session?: LlmSession | Record<string, unknown>
-  client?: Record<string, unknown>
-  closeSession?: boolean
-  [unknown: string]: unknown
-}
-
-/** A running app with POST /chat and POST /chat/stream. */
-export interface RunningApp {
-  url: string
-  /** The session the binding uses. */
-  session: LlmSession
-  /** Stops the app the framework's way; resolves once the binding's shutdown work is done. */
-  close(): Promise<void>
-}
-
-export type StartApp = (options: BindingTestOptions) => Promise<RunningApp>
-
-export const model = 'openai/gpt-4o-mini'
-
-/** What the routes send to the provider for a chat body. */
-export function chatRequest(body: { messages?: unknown; stream?: boolean } | undefined) {
-  return {
-    model,
-    messages: (body?.messages as [{ role: 'user'; content: string }]) ?? [{ role: 'user', content: 'hi' }],
-  }
-}
+import type { StartApp } from './chat-app.js'
 
 /** Client options pointing the OpenAI provider at the mock. */
 export function clientOptionsFor(mock: MockProvider) {
@@ -95,7 +68,7 @@ export async function* sseData(stream: AsyncIterable<Buffer | string>): AsyncGen
 }
 
 /** The suite each binding runs against a real app and the real mock provider over TLS. */
-export function describeBinding(name: string, startApp: (mock: MockProvider) => StartApp): void {
+export function describeBinding(name: string, startApp: StartApp): void {
   describe(`${name} binding`, () => {
     const cleanup: Array<() => Promise<unknown>> = []
     afterEach(async () => {
@@ -109,15 +82,14 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
     }
 
     it('rejects an unknown option with an InvalidArgumentError naming it', async () => {
-      const mock = await mockProvider()
-      const error = await startApp(mock)({ sesion: {} }).catch((caught: unknown) => caught)
+      const error = await startApp({ sesion: {} }).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(InvalidArgumentError)
       expect((error as InvalidArgumentError).field).toBe('sesion')
     })
 
     it('closes the session it owns after the app closes', async () => {
       const mock = await mockProvider()
-      const app = await startApp(mock)({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
+      const app = await startApp({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
       const caller = createCaller(app.url)
       cleanup.push(() => caller.close())
       expect((await caller.chat()).status).toBe(200)
@@ -130,12 +102,12 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
       const mock = await mockProvider()
       const session = createSession(sessionOptionsFor(mock))
       cleanup.push(() => session.close())
-      const borrowed = await startApp(mock)({ session, client: clientOptionsFor(mock) })
+      const borrowed = await startApp({ session, client: clientOptionsFor(mock) })
       expect(borrowed.session).toBe(session)
       await borrowed.close()
       expect(session.closed).toBe(false)
 
-      const handedOver = await startApp(mock)({ session, client: clientOptionsFor(mock), closeSession: true })
+      const handedOver = await startApp({ session, client: clientOptionsFor(mock), closeSession: true })
       await handedOver.close()
       expect(session.closed).toBe(true)
     })
@@ -143,7 +115,7 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
     it('serves 500 concurrent requests over no more provider connections than the limit, then leaves nothing open', async () => {
       const mock = await mockProvider()
       const baseline = openFileDescriptors()
-      const app = await startApp(mock)({
+      const app = await startApp({
         session: sessionOptionsFor(mock, 10),
         client: clientOptionsFor(mock),
       })
@@ -162,7 +134,7 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
 
     it('lets a stream in flight finish before the session closes', async () => {
       const mock = await mockProvider({ tokens: 8, chunkDelayMs: 25 })
-      const app = await startApp(mock)({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
+      const app = await startApp({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
       const caller = createCaller(app.url)
       cleanup.push(() => caller.close())
       const response = await caller.stream()
@@ -184,7 +156,7 @@ export function describeBinding(name: string, startApp: (mock: MockProvider) => 
 
     it('aborts the provider call when the caller disconnects mid-stream, and sends the request id', async () => {
       const mock = await mockProvider({ tokens: 200, chunkDelayMs: 20 })
-      const app = await startApp(mock)({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
+      const app = await startApp({ session: sessionOptionsFor(mock), client: clientOptionsFor(mock) })
       cleanup.push(() => app.close())
       const caller = createCaller(app.url)
       cleanup.push(() => caller.close())
