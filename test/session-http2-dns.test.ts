@@ -59,7 +59,7 @@ describe('dns: true', () => {
   it('resolves host names through the dns interceptor and carries calls on the session', async () => {
     const server = await startLoopbackServer()
     const session = createSession({ dns: { maxTTL: 10_000 } })
-    const port = new URL(server.origin).port
+    const port = server.port
     for (let i = 0; i < 20; i++) {
       const response = await session.dispatcher.request({
         origin: `http://localhost:${port}`,
