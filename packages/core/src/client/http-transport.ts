@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import { ResponseParseError } from '../errors/errors.js'
 import type { ProviderHttpRequest } from '../providers/provider.js'
@@ -23,7 +24,7 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 export async function sendHttp(
   dispatcher: Dispatcher,
   request: ProviderHttpRequest,
-  signal: AbortSignal,
+  signal: AbortSignal | EventEmitter,
 ): Promise<HttpResponse> {
   const url = new URL(request.url)
   const response = await dispatcher.request({

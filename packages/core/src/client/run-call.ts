@@ -61,9 +61,11 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     baseUrl: call.baseUrl,
     headers: call.headers,
     settings: call.settings,
-    signal: control.signal,
+    get signal() {
+      return control.signal
+    },
     async send(request) {
-      const response = await sendHttp(call.dispatcher, request, control.signal)
+      const response = await sendHttp(call.dispatcher, request, control.requestSignal)
       const requestId = requestIdOf(response.headers)
       const text = redactSecret(
         await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
@@ -98,7 +100,7 @@ export async function sendChecked(
   control: CallControl,
   request: ProviderHttpRequest,
 ): Promise<HttpResponse> {
-  const response = await sendHttp(call.dispatcher, request, control.signal)
+  const response = await sendHttp(call.dispatcher, request, control.requestSignal)
   if (response.status >= 200 && response.status < 300) return response
   const requestId = requestIdOf(response.headers)
   const text = redactSecret(
@@ -163,7 +165,7 @@ export async function withRetries<T>(
         code: (error as { code?: unknown })?.code,
         latencyMs: Math.round(performance.now() - started),
       })
-      if (control.signal.aborted || retry >= call.retries) throw error
+      if (control.aborted || retry >= call.retries) throw error
       const retryable = shouldRetryHeader(headers) ?? (error instanceof LlmError && error.retryable)
       if (!retryable) throw error
       const requested =
