@@ -61,6 +61,9 @@ export async function readBodyText(
     discardBody(response.body)
     throw tooLarge()
   }
+  // A known length within the cap: undici collects the body itself, without an async iterator.
+  if (Number.isFinite(declared) && declared >= 0 && typeof response.body.text === 'function')
+    return response.body.text()
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of response.body) {
