@@ -11,10 +11,33 @@ export interface HttpResponse {
 
 /** Lower-cased single-string headers. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  // undici's request() already gives a fresh object with lower-case names and string values, but
+  // for repeated headers: keep it when it is so, rather than copying it on every call.
+  for (const name in headers)
+    if (typeof headers[name] !== 'string' || name !== name.toLowerCase()) return copyHeaders(headers)
+  return headers as Record<string, string>
+}
+
+function copyHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers))
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   return out
+}
+
+/** Origin and path of the URLs calls go to, parsed once: a client calls the same few URLs. */
+const parsedUrls = new Map<string, { origin: string; path: string }>()
+
+function parseUrl(href: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(href)
+  if (parsed === undefined) {
+    const url = new URL(href)
+    parsed = { origin: url.origin, path: `${url.pathname}${url.search}` }
+    // Bounded: URLs with per-call parts (query strings) must not grow it without end.
+    if (parsedUrls.size >= 256) parsedUrls.clear()
+    parsedUrls.set(href, parsed)
+  }
+  return parsed
 }
 
 /**
@@ -26,10 +49,10 @@ export async function sendHttp(
   request: ProviderHttpRequest,
   signal: AbortSignal | EventEmitter,
 ): Promise<HttpResponse> {
-  const url = new URL(request.url)
+  const url = parseUrl(request.url)
   const response = await dispatcher.request({
     origin: url.origin,
-    path: `${url.pathname}${url.search}`,
+    path: url.path,
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
