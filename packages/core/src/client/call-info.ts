@@ -1,8 +1,9 @@
 import type { CallInfo } from '../types/request.js'
 
-const callInfos = new WeakMap<object, CallInfo>()
+// An entry may be a function that builds the info: most results are never asked for theirs.
+const callInfos = new WeakMap<object, CallInfo | (() => CallInfo)>()
 
-export function setCallInfo(target: object, info: CallInfo): void {
+export function setCallInfo(target: object, info: CallInfo | (() => CallInfo)): void {
   callInfos.set(target, info)
 }
 
@@ -15,5 +16,9 @@ export function setCallInfo(target: object, info: CallInfo): void {
  * getCallInfo(res)?.attempts
  */
 export function getCallInfo(result: object): CallInfo | undefined {
-  return callInfos.get(result)
+  const entry = callInfos.get(result)
+  if (typeof entry !== 'function') return entry
+  const info = entry()
+  callInfos.set(result, info)
+  return info
 }

@@ -149,12 +149,18 @@ export async function withRetries<T>(
   control: CallControl,
   attempt: (attemptNumber: number) => Promise<T>,
 ): Promise<{ value: T; attempts: number }> {
+  // Checked once: without a logger no log fields are built.
+  const logging = call.logger !== undefined
   for (let retry = 0; ; retry++) {
     const started = performance.now()
-    log(call, 'llm request start', { attempt: retry + 1 })
+    if (logging) log(call, 'llm request start', { attempt: retry + 1 })
     try {
       const value = await attempt(retry + 1)
-      log(call, 'llm request end', { attempt: retry + 1, latencyMs: Math.round(performance.now() - started) })
+      if (logging)
+        log(call, 'llm request end', {
+          attempt: retry + 1,
+          latencyMs: Math.round(performance.now() - started),
+        })
       return { value, attempts: retry + 1 }
     } catch (raw) {
       const error = control.translate(toCallError(raw, call))
@@ -217,10 +223,19 @@ async function runJsonCall<T extends object>(
       })
       return { result: parse(parseJsonBody(text, call, response), response), response }
     })
-    setCallInfo(
-      value.result,
-      callInfoOf(call, value.response, attempts, Math.round(performance.now() - started)),
-    )
+    const latencyMs = Math.round(performance.now() - started)
+    // Built when asked for; the builder holds only the headers (not the call, nor the body stream).
+    const { providerName: provider, model, sessionId } = call
+    const { headers } = value.response
+    setCallInfo(value.result, () => ({
+      provider,
+      model,
+      sessionId,
+      attempts,
+      latencyMs,
+      requestId: requestIdOf(headers),
+      rateLimit: rateLimitHeadersOf(headers),
+    }))
     return value.result
   } catch (error) {
     throw control.translate(error)
