@@ -77,7 +77,8 @@ class Control extends EventEmitter implements CallControl {
         break
       }
       signal.addEventListener('abort', onAbort, { once: true })
-      ;(this.#cleanups ??= []).push(() => signal.removeEventListener('abort', onAbort))
+      if (this.#cleanups === undefined) this.#cleanups = []
+      this.#cleanups.push(() => signal.removeEventListener('abort', onAbort))
     }
   }
 
