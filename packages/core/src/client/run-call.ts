@@ -215,7 +215,13 @@ async function runJsonCall<T extends object>(
   const started = performance.now()
   try {
     const { value, attempts } = await withRetries(call, control, async () => {
-      const response = await sendChecked(call, control, await build(control))
+      const built = build(control)
+      // Most providers build synchronously: no await (a promise turn) for a plain request.
+      const request =
+        typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
+          ? await built
+          : (built as ProviderHttpRequest)
+      const response = await sendChecked(call, control, request)
       const requestId = requestIdOf(response.headers)
       const text = await readBodyText(response, call.maxResponseBytes, {
         provider: call.providerName,
