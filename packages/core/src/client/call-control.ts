@@ -1,15 +1,23 @@
-import { EventEmitter } from 'node:events'
 import { TimeoutError } from '../errors/errors.js'
+
+/**
+ * The smallest request signal undici accepts: `aborted`, `reason`, and EventEmitter-style
+ * `on`/`once`/`removeListener` for `'abort'` (undici documents an EventEmitter as a signal).
+ */
+export interface RequestSignal {
+  readonly aborted: boolean
+  readonly reason: unknown
+  on(event: 'abort', listener: () => void): this
+  once(event: 'abort', listener: () => void): this
+  removeListener(event: 'abort', listener: () => void): this
+}
 
 /** One call's abort signal: the caller's signals, `abort()`, and the total deadline, merged. */
 export interface CallControl {
   /** An AbortSignal for the call, made on first use: most calls never need one. */
   readonly signal: AbortSignal
-  /**
-   * What the call's HTTP requests take as their `signal`: undici accepts an EventEmitter with
-   * `aborted` and `reason`, which costs far less per call than an AbortController.
-   */
-  readonly requestSignal: EventEmitter
+  /** What the call's HTTP requests take as their `signal`: far cheaper per call than an AbortController. */
+  readonly requestSignal: RequestSignal
   readonly aborted: boolean
   abort(reason: unknown): void
   remainingMs(): number
@@ -20,17 +28,35 @@ export interface CallControl {
 
 const maxTimer = 2 ** 31 - 1
 
-class Control extends EventEmitter implements CallControl {
+class Control implements CallControl, RequestSignal {
   aborted = false
   reason: unknown
   readonly #deadline: number
   #controller: AbortController | undefined
   #timer: NodeJS.Timeout | undefined
   #cleanups: Array<() => void> | undefined
+  #listeners: Array<() => void> | undefined
 
   constructor(timeoutMs: number) {
-    super()
     this.#deadline = performance.now() + timeoutMs
+  }
+
+  // 'abort' happens once, so on() and once() are the same; listeners are dropped when it happens.
+  on(event: 'abort', listener: () => void): this {
+    if (event !== 'abort') return this
+    if (this.#listeners === undefined) this.#listeners = []
+    this.#listeners.push(listener)
+    return this
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener)
+  }
+
+  removeListener(event: 'abort', listener: () => void): this {
+    const index = event === 'abort' && this.#listeners !== undefined ? this.#listeners.indexOf(listener) : -1
+    if (index !== -1) this.#listeners!.splice(index, 1)
+    return this
   }
 
   get signal(): AbortSignal {
@@ -41,7 +67,7 @@ class Control extends EventEmitter implements CallControl {
     return this.#controller.signal
   }
 
-  get requestSignal(): EventEmitter {
+  get requestSignal(): RequestSignal {
     return this
   }
 
@@ -50,7 +76,9 @@ class Control extends EventEmitter implements CallControl {
     this.aborted = true
     this.reason = reason
     this.#controller?.abort(reason)
-    this.emit('abort')
+    const listeners = this.#listeners
+    this.#listeners = undefined
+    if (listeners !== undefined) for (const listener of listeners) listener()
   }
 
   remainingMs(): number {

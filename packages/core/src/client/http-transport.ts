@@ -1,7 +1,7 @@
-import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import { ResponseParseError } from '../errors/errors.js'
 import type { ProviderHttpRequest } from '../providers/provider.js'
+import type { RequestSignal } from './call-control.js'
 
 export interface HttpResponse {
   status: number
@@ -47,7 +47,7 @@ function parseUrl(href: string): { origin: string; path: string } {
 export function sendHttp(
   dispatcher: Dispatcher,
   request: ProviderHttpRequest,
-  signal: AbortSignal | EventEmitter,
+  signal: AbortSignal | RequestSignal,
 ): Promise<HttpResponse> {
   // Not an async function: one promise less per call. Every failure is still a rejection.
   try {
@@ -57,7 +57,8 @@ export function sendHttp(
       path: url.path,
       method: request.method,
       headers: request.headers,
-      signal,
+      // undici takes an EventEmitter-like signal; RequestSignal is the part of one it uses.
+      signal: signal as Dispatcher.RequestOptions['signal'],
       maxRedirections: 0,
     } as Dispatcher.RequestOptions
     if (request.body !== undefined) options.body = request.body
