@@ -1,9 +1,39 @@
 import type { CallInfo } from '../types/request.js'
 
-const callInfos = new WeakMap<object, CallInfo>()
+type CallInfoEntry = CallInfo | (() => CallInfo)
 
-export function setCallInfo(target: object, info: CallInfo): void {
-  callInfos.set(target, info)
+// A base constructor that returns the object it is given makes that object the subclass's `this`,
+// so the subclass adds its private field to it. The info is kept on the result itself: not in its
+// keys, JSON or inspect output, freed with it, and without the WeakMap entry per call that the
+// garbage collector has to process as an ephemeron.
+class Stamp {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point of this class, see above.
+    return target as Stamp
+  }
+}
+
+class CallInfoSlot extends Stamp {
+  // An entry may be a function that builds the info: most results are never asked for theirs.
+  #entry: CallInfoEntry
+
+  private constructor(target: object, entry: CallInfoEntry) {
+    super(target)
+    this.#entry = entry
+  }
+
+  static write(target: object, entry: CallInfoEntry): void {
+    if (#entry in target) (target as CallInfoSlot).#entry = entry
+    else new CallInfoSlot(target, entry)
+  }
+
+  static read(target: object): CallInfoEntry | undefined {
+    return #entry in target ? (target as CallInfoSlot).#entry : undefined
+  }
+}
+
+export function setCallInfo(target: object, info: CallInfoEntry): void {
+  CallInfoSlot.write(target, info)
 }
 
 /**
@@ -15,5 +45,10 @@ export function setCallInfo(target: object, info: CallInfo): void {
  * getCallInfo(res)?.attempts
  */
 export function getCallInfo(result: object): CallInfo | undefined {
-  return callInfos.get(result)
+  if (typeof result !== 'object' || result === null) return undefined
+  const entry = CallInfoSlot.read(result)
+  if (typeof entry !== 'function') return entry
+  const info = entry()
+  CallInfoSlot.write(result, info)
+  return info
 }

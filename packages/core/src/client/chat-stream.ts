@@ -1,6 +1,10 @@
 import { inspect } from 'node:util'
 import { LlmError, ProviderError, ResponseParseError, TimeoutError } from '../errors/errors.js'
-import { createChatCompletionAssembler } from '../streaming/chat-completion-assembler.js'
+import type { ChunkMapper, StreamEvent } from '../providers/provider.js'
+import {
+  type ChatCompletionAssembler,
+  createChatCompletionAssembler,
+} from '../streaming/chat-completion-assembler.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../types/chat.js'
@@ -34,7 +38,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   readonly #request: CompletionRequest
   #control: CallControl | undefined
   #pendingAbort: unknown
-  #iterator: AsyncGenerator<ChatCompletionChunk> | undefined
+  #iterator: AsyncIterator<ChatCompletionChunk> | undefined
   readonly #final: Promise<ChatCompletion>
   #settle!: { resolve(value: ChatCompletion): void; reject(error: unknown): void }
 
@@ -50,7 +54,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     if (this.#iterator !== undefined) throw new Error('a ChatStream can be read only once')
-    this.#iterator = this.#run()
+    this.#iterator = new ChunkIterator(this.#run())
     return this.#iterator
   }
 
@@ -114,7 +118,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return `ChatStream ${JSON.stringify(this.toJSON())}`
   }
 
-  async *#run(): AsyncGenerator<ChatCompletionChunk> {
+  // Yields the chunks of each network read together; ChunkIterator hands them out one by one.
+  async *#run(): AsyncGenerator<ChatCompletionChunk[], void, undefined> {
     const call = this.#call
     const control = createCallControl(call.timeout, call.signals)
     this.#control = control
@@ -158,25 +163,18 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         clearTimeout(idleTimer)
         // After the terminator, drain the rest so the socket can be reused.
         if (!mapper.finished) {
-          for (const event of decoder.push(bytes as Buffer)) {
-            for (const chunk of mapper.map(event)) {
-              assembler.add(chunk)
-              yield chunk
-            }
-            if (mapper.finished) break
-          }
+          const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
+          // Chunks mapped before a failing event still reach the reader first, as one by one.
+          if (batch.length > 0) yield batch
+          if (failed) throw error
         }
         arm()
       }
       clearTimeout(idleTimer)
       if (!mapper.finished) {
-        for (const event of decoder.end()) {
-          for (const chunk of mapper.map(event)) {
-            assembler.add(chunk)
-            yield chunk
-          }
-          if (mapper.finished) break
-        }
+        const { batch, failed, error } = mapEvents(decoder.end(), mapper, assembler)
+        if (batch.length > 0) yield batch
+        if (failed) throw error
       }
       if (!mapper.finished)
         throw new ResponseParseError(`${call.providerName} stream ended before its terminator ([DONE])`, {
@@ -199,6 +197,87 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       if (info !== undefined) info.latencyMs = Math.round(performance.now() - started)
       control.dispose()
     }
+  }
+}
+
+/** Maps framed events to chunks until the terminator; an error ends the batch and is returned with it. */
+function mapEvents(
+  events: StreamEvent[],
+  mapper: ChunkMapper,
+  assembler: ChatCompletionAssembler,
+): { batch: ChatCompletionChunk[]; failed: boolean; error: unknown } {
+  const batch: ChatCompletionChunk[] = []
+  try {
+    for (const event of events) {
+      for (const chunk of mapper.map(event)) {
+        assembler.add(chunk)
+        batch.push(chunk)
+      }
+      if (mapper.finished) break
+    }
+  } catch (error) {
+    return { batch, failed: true, error }
+  }
+  return { batch, failed: false, error: undefined }
+}
+
+/**
+ * Hands out the chunks of each batch one by one: one generator step per network read instead of
+ * one per chunk, which costs a few promise turns each. Ending, errors and `return()` are the
+ * generator's own.
+ */
+class ChunkIterator implements AsyncIterator<ChatCompletionChunk> {
+  readonly #batches: AsyncGenerator<ChatCompletionChunk[], void, undefined>
+  #batch: ChatCompletionChunk[] = []
+  #index = 0
+  #pulling: Promise<IteratorResult<ChatCompletionChunk>> | undefined
+
+  constructor(batches: AsyncGenerator<ChatCompletionChunk[], void, undefined>) {
+    this.#batches = batches
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.#pulling === undefined && this.#index < this.#batch.length)
+      return Promise.resolve({ value: this.#batch[this.#index++]!, done: false })
+    // A next() while another waits for a batch is served after it, in order.
+    const previous = this.#pulling
+    const pulled = previous === undefined ? this.#pull() : previous.then(this.#pullAgain, this.#pullAgain)
+    this.#pulling = pulled
+    const clear = () => {
+      if (this.#pulling === pulled) this.#pulling = undefined
+    }
+    pulled.then(clear, clear)
+    return pulled
+  }
+
+  readonly #pullAgain = () => this.#pull()
+
+  async #pull(): Promise<IteratorResult<ChatCompletionChunk>> {
+    while (this.#index >= this.#batch.length) {
+      const result = await this.#batches.next()
+      if (result.done) return { value: undefined, done: true }
+      this.#batch = result.value
+      this.#index = 0
+    }
+    return { value: this.#batch[this.#index++]!, done: false }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.#batch = []
+    this.#index = 0
+    await this.#batches.return(undefined)
+    return { value, done: true } as IteratorResult<ChatCompletionChunk>
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.#batch = []
+    this.#index = 0
+    await this.#batches.throw(error)
+    return { value: undefined, done: true }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import { ResponseParseError } from '../errors/errors.js'
 import type { ProviderHttpRequest } from '../providers/provider.js'
+import type { RequestSignal } from './call-control.js'
 
 export interface HttpResponse {
   status: number
@@ -10,31 +11,64 @@ export interface HttpResponse {
 
 /** Lower-cased single-string headers. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  // undici's request() already gives a fresh object with lower-case names and string values, but
+  // for repeated headers: keep it when it is so, rather than copying it on every call.
+  for (const name in headers)
+    if (typeof headers[name] !== 'string' || name !== name.toLowerCase()) return copyHeaders(headers)
+  return headers as Record<string, string>
+}
+
+function copyHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers))
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   return out
 }
 
+/** Origin and path of the URLs calls go to, parsed once: a client calls the same few URLs. */
+const parsedUrls = new Map<string, { origin: string; path: string }>()
+
+function parseUrl(href: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(href)
+  if (parsed === undefined) {
+    const url = new URL(href)
+    parsed = { origin: url.origin, path: `${url.pathname}${url.search}` }
+    // Bounded: URLs with per-call parts (query strings) must not grow it without end.
+    if (parsedUrls.size >= 256) parsedUrls.clear()
+    parsedUrls.set(href, parsed)
+  }
+  return parsed
+}
+
 /**
  * Sends one request through the call's dispatcher, following no redirect (credentials must not travel
  * to another host), with the body as a string and the call's signal.
  */
-export async function sendHttp(
+export function sendHttp(
   dispatcher: Dispatcher,
   request: ProviderHttpRequest,
-  signal: AbortSignal,
+  signal: AbortSignal | RequestSignal,
 ): Promise<HttpResponse> {
-  const url = new URL(request.url)
-  const response = await dispatcher.request({
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
-    method: request.method,
-    headers: request.headers,
-    ...(request.body === undefined ? {} : { body: request.body }),
-    signal,
-    maxRedirections: 0,
-  } as Dispatcher.RequestOptions)
+  // Not an async function: one promise less per call. Every failure is still a rejection.
+  try {
+    const url = parseUrl(request.url)
+    const options = {
+      origin: url.origin,
+      path: url.path,
+      method: request.method,
+      headers: request.headers,
+      // undici takes an EventEmitter-like signal; RequestSignal is the part of one it uses.
+      signal: signal as Dispatcher.RequestOptions['signal'],
+      maxRedirections: 0,
+    } as Dispatcher.RequestOptions
+    if (request.body !== undefined) options.body = request.body
+    return dispatcher.request(options).then(toHttpResponse)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+function toHttpResponse(response: Dispatcher.ResponseData): HttpResponse {
   return { status: response.statusCode, headers: flattenHeaders(response.headers), body: response.body }
 }
 
@@ -44,22 +78,40 @@ export function discardBody(body: HttpResponse['body']): void {
 }
 
 /** Reads a whole body as UTF-8, refusing more than `maxBytes` (the socket is released at once). */
-export async function readBodyText(
+export function readBodyText(
   response: HttpResponse,
   maxBytes: number,
   context: { provider: string; requestId: string | undefined },
 ): Promise<string> {
-  const tooLarge = () =>
-    new ResponseParseError(`${context.provider} sent a response larger than ${maxBytes} bytes`, {
-      provider: context.provider,
-      status: response.status,
-      requestId: context.requestId,
-    })
   const declared = Number(response.headers['content-length'])
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardBody(response.body)
-    throw tooLarge()
+    return Promise.reject(tooLargeError(response, maxBytes, context))
   }
+  // A known length within the cap: undici collects the body itself, without an async iterator.
+  if (Number.isFinite(declared) && declared >= 0 && typeof response.body.text === 'function')
+    return response.body.text()
+  return readCapped(response, maxBytes, context)
+}
+
+function tooLargeError(
+  response: HttpResponse,
+  maxBytes: number,
+  context: { provider: string; requestId: string | undefined },
+): ResponseParseError {
+  return new ResponseParseError(`${context.provider} sent a response larger than ${maxBytes} bytes`, {
+    provider: context.provider,
+    status: response.status,
+    requestId: context.requestId,
+  })
+}
+
+async function readCapped(
+  response: HttpResponse,
+  maxBytes: number,
+  context: { provider: string; requestId: string | undefined },
+): Promise<string> {
+  const tooLarge = () => tooLargeError(response, maxBytes, context)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of response.body) {

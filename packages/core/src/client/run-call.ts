@@ -61,9 +61,11 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     baseUrl: call.baseUrl,
     headers: call.headers,
     settings: call.settings,
-    signal: control.signal,
+    get signal() {
+      return control.signal
+    },
     async send(request) {
-      const response = await sendHttp(call.dispatcher, request, control.signal)
+      const response = await sendHttp(call.dispatcher, request, control.requestSignal)
       const requestId = requestIdOf(response.headers)
       const text = redactSecret(
         await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
@@ -98,7 +100,7 @@ export async function sendChecked(
   control: CallControl,
   request: ProviderHttpRequest,
 ): Promise<HttpResponse> {
-  const response = await sendHttp(call.dispatcher, request, control.signal)
+  const response = await sendHttp(call.dispatcher, request, control.requestSignal)
   if (response.status >= 200 && response.status < 300) return response
   const requestId = requestIdOf(response.headers)
   const text = redactSecret(
@@ -147,12 +149,18 @@ export async function withRetries<T>(
   control: CallControl,
   attempt: (attemptNumber: number) => Promise<T>,
 ): Promise<{ value: T; attempts: number }> {
+  // Checked once: without a logger no log fields are built.
+  const logging = call.logger !== undefined
   for (let retry = 0; ; retry++) {
     const started = performance.now()
-    log(call, 'llm request start', { attempt: retry + 1 })
+    if (logging) log(call, 'llm request start', { attempt: retry + 1 })
     try {
       const value = await attempt(retry + 1)
-      log(call, 'llm request end', { attempt: retry + 1, latencyMs: Math.round(performance.now() - started) })
+      if (logging)
+        log(call, 'llm request end', {
+          attempt: retry + 1,
+          latencyMs: Math.round(performance.now() - started),
+        })
       return { value, attempts: retry + 1 }
     } catch (raw) {
       const error = control.translate(toCallError(raw, call))
@@ -163,7 +171,7 @@ export async function withRetries<T>(
         code: (error as { code?: unknown })?.code,
         latencyMs: Math.round(performance.now() - started),
       })
-      if (control.signal.aborted || retry >= call.retries) throw error
+      if (control.aborted || retry >= call.retries) throw error
       const retryable = shouldRetryHeader(headers) ?? (error instanceof LlmError && error.retryable)
       if (!retryable) throw error
       const requested =
@@ -207,7 +215,13 @@ async function runJsonCall<T extends object>(
   const started = performance.now()
   try {
     const { value, attempts } = await withRetries(call, control, async () => {
-      const response = await sendChecked(call, control, await build(control))
+      const built = build(control)
+      // Most providers build synchronously: no await (a promise turn) for a plain request.
+      const request =
+        typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
+          ? await built
+          : (built as ProviderHttpRequest)
+      const response = await sendChecked(call, control, request)
       const requestId = requestIdOf(response.headers)
       const text = await readBodyText(response, call.maxResponseBytes, {
         provider: call.providerName,
@@ -215,10 +229,19 @@ async function runJsonCall<T extends object>(
       })
       return { result: parse(parseJsonBody(text, call, response), response), response }
     })
-    setCallInfo(
-      value.result,
-      callInfoOf(call, value.response, attempts, Math.round(performance.now() - started)),
-    )
+    const latencyMs = Math.round(performance.now() - started)
+    // Built when asked for; the builder holds only the headers (not the call, nor the body stream).
+    const { providerName: provider, model, sessionId } = call
+    const { headers } = value.response
+    setCallInfo(value.result, () => ({
+      provider,
+      model,
+      sessionId,
+      attempts,
+      latencyMs,
+      requestId: requestIdOf(headers),
+      rateLimit: rateLimitHeadersOf(headers),
+    }))
     return value.result
   } catch (error) {
     throw control.translate(error)

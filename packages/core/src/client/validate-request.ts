@@ -26,8 +26,11 @@ export function validateApiKey(apiKey: unknown, field: string): void {
   if (/[\r\n\0]/.test(apiKey as string)) fail(field, `${field} contains CR, LF or NUL`)
 }
 
+// Base URLs already found valid: a client checks the same one on every call.
+const validBaseUrls = new Set<string>()
+
 export function validateBaseUrl(baseUrl: unknown, field: string): void {
-  if (baseUrl === undefined) return
+  if (baseUrl === undefined || validBaseUrls.has(baseUrl as string)) return
   let url: URL | undefined
   try {
     url = new URL(String(baseUrl))
@@ -39,6 +42,8 @@ export function validateBaseUrl(baseUrl: unknown, field: string): void {
   )
     fail(field, `${field} must be an http:// or https:// URL`)
   if (url?.username || url?.password) fail(field, `${field} must not contain credentials`)
+  if (validBaseUrls.size >= 256) validBaseUrls.clear()
+  validBaseUrls.add(baseUrl as string)
 }
 
 export function validateNumber(

@@ -116,7 +116,8 @@ export function openSession(
     headersTimeout: borrowed === undefined ? undefined : options.headersTimeout,
     bodyTimeout: borrowed === undefined ? undefined : options.bodyTimeout,
   })
-  const composed = compose(undici, transport, tracker.interceptor)
+  // Not through compose(): it would convert request()'s legacy handler to the new API and back.
+  const dispatchTracked = tracker.interceptor(transport.dispatch.bind(transport))
 
   let closed = false
   let finished = false
@@ -144,7 +145,7 @@ export function openSession(
       return closed
     },
     dispatch(dispatchOptions, handler) {
-      if (!closed) return composed.dispatch(dispatchOptions, handler)
+      if (!closed) return dispatchTracked(dispatchOptions, handler)
       const label = options.name === undefined ? id : `${id} (${options.name})`
       return rejectAtOnce(
         handler,

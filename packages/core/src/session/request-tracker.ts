@@ -22,7 +22,11 @@ export interface RequestTracker {
   readonly requests: number
   readonly inFlight: number
   readonly errors: number
-  /** An interceptor for `dispatcher.compose()`. */
+  /**
+   * An interceptor: `interceptor(dispatch)` tracks every request sent through `dispatch`. Call it on
+   * `dispatcher.dispatch` directly rather than through `compose()`, which would wrap a legacy handler
+   * (as `request()` uses) in the new API and back, parsing and re-encoding the headers twice per response.
+   */
   readonly interceptor: Dispatcher.DispatcherComposeInterceptor
   /** Resolves once no request is in flight. */
   drained(): Promise<void>
@@ -31,7 +35,7 @@ export interface RequestTracker {
 }
 
 export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
-  const inFlight = new Set<TrackedHandler>()
+  const inFlight = new Set<Tracked>()
   let waiters: Array<() => void> = []
   const counts = { requests: 0, errors: 0 }
   // Origins where a response ended during this turn of the event loop. undici waits one full turn
@@ -40,7 +44,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   // two sockets. A request for such an origin waits for the same turn instead, so it costs no time.
   const releasing = new Set<string>()
 
-  const finish = (tracked: TrackedHandler, failed: boolean) => {
+  const finish = (tracked: Tracked, failed: boolean) => {
     if (!inFlight.delete(tracked)) return
     if (failed) counts.errors++
     else if (!releasing.has(tracked.origin)) {
@@ -57,7 +61,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   const interceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
     counts.requests++
     const key = origin(opts.origin)
-    const tracked = new TrackedHandler(handler, finish, key)
+    const tracked: TrackedHandler | LegacyTrackedHandler =
+      typeof handler.onRequestStart === 'function'
+        ? new TrackedHandler(handler, finish, key)
+        : new LegacyTrackedHandler(handler as LegacyHandler, finish, key)
     inFlight.add(tracked)
     if (options.timeout > 0) tracked.startTimer(options.timeout)
     const withTimeouts =
@@ -74,7 +81,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       try {
         dispatch(withTimeouts, tracked)
       } catch (error) {
-        rejectAtOnce(tracked, error as Error)
+        rejectAtOnce(tracked as Handler, error as Error)
       }
     })
     return true
@@ -106,31 +113,45 @@ function origin(value: unknown): string {
   return typeof value === 'string' ? value : 'unknown origin'
 }
 
+type Finish = (tracked: Tracked, failed: boolean) => void
+
+/** What the tracker keeps of an in-flight request, whichever handler API its caller uses. */
+interface Tracked {
+  readonly origin: string
+  startTimer(timeout: number): void
+  abort(reason: Error): void
+}
+
+function startTotalTimer(tracked: Tracked, timeout: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    tracked.abort(
+      new TimeoutError(`request to ${tracked.origin} took longer than the session timeout of ${timeout} ms`, {
+        timeout: 'total',
+      }),
+    )
+  }, timeout)
+  // A pending timer must not keep the process alive on its own: the socket does while it matters.
+  timer.unref()
+  return timer
+}
+
 /** Wraps the caller's handler: passes every callback through and tells the tracker when it ends. */
-class TrackedHandler implements Handler {
+class TrackedHandler implements Handler, Tracked {
   #handler: Handler
-  #finish: (tracked: TrackedHandler, failed: boolean) => void
+  #finish: Finish
   readonly origin: string
   #controller: Controller | undefined
   #pendingAbort: Error | undefined
   #timer: NodeJS.Timeout | undefined
 
-  constructor(handler: Handler, finish: (tracked: TrackedHandler, failed: boolean) => void, origin: string) {
+  constructor(handler: Handler, finish: Finish, origin: string) {
     this.#handler = handler
     this.#finish = finish
     this.origin = origin
   }
 
   startTimer(timeout: number): void {
-    this.#timer = setTimeout(() => {
-      this.abort(
-        new TimeoutError(`request to ${this.origin} took longer than the session timeout of ${timeout} ms`, {
-          timeout: 'total',
-        }),
-      )
-    }, timeout)
-    // A pending timer must not keep the process alive on its own: the socket does while it matters.
-    this.#timer.unref()
+    this.#timer = startTotalTimer(this, timeout)
   }
 
   abort(reason: Error): void {
@@ -170,5 +191,94 @@ class TrackedHandler implements Handler {
   onResponseError(controller: Controller, error: Error): void {
     this.#end(true)
     this.#handler.onResponseError?.(controller, error)
+  }
+}
+
+/** undici's legacy handler API, which `dispatcher.request()`, `stream()` and `pipeline()` use. */
+interface LegacyHandler {
+  onConnect?(abort: (reason?: Error) => void, context?: unknown): void
+  onResponseStarted?(): void
+  onHeaders?(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean
+  onData?(chunk: Buffer): boolean
+  onComplete?(trailers: unknown[] | null): void
+  onError?(error: Error): void
+  onUpgrade?(statusCode: number, headers: Buffer[], socket: unknown): void
+  onBodySent?(chunk: unknown): void
+  onRequestSent?(): void
+}
+
+/** TrackedHandler for a legacy handler: the same API passed through, so undici converts nothing. */
+class LegacyTrackedHandler implements LegacyHandler, Tracked {
+  #handler: LegacyHandler
+  #finish: Finish
+  readonly origin: string
+  #abort: ((reason?: Error) => void) | undefined
+  #pendingAbort: Error | undefined
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(handler: LegacyHandler, finish: Finish, origin: string) {
+    this.#handler = handler
+    this.#finish = finish
+    this.origin = origin
+  }
+
+  startTimer(timeout: number): void {
+    this.#timer = startTotalTimer(this, timeout)
+  }
+
+  abort(reason: Error): void {
+    if (this.#abort === undefined) this.#pendingAbort ??= reason
+    else this.#abort(reason)
+  }
+
+  #end(failed: boolean): void {
+    clearTimeout(this.#timer)
+    this.#finish(this, failed)
+  }
+
+  onConnect(abort: (reason?: Error) => void, context?: unknown): void {
+    let aborted = false
+    this.#abort = (reason) => {
+      aborted = true
+      abort(reason)
+    }
+    this.#handler.onConnect?.(this.#abort, context)
+    if (this.#pendingAbort !== undefined && !aborted) this.#abort(this.#pendingAbort)
+  }
+
+  onResponseStarted(): void {
+    this.#handler.onResponseStarted?.()
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    return this.#handler.onHeaders?.(statusCode, headers, resume, statusText) ?? true
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.#handler.onData?.(chunk) ?? true
+  }
+
+  onComplete(trailers: unknown[] | null): void {
+    this.#end(false)
+    this.#handler.onComplete?.(trailers)
+  }
+
+  onError(error: Error): void {
+    this.#end(true)
+    if (typeof this.#handler.onError !== 'function') throw error
+    this.#handler.onError(error)
+  }
+
+  onUpgrade(statusCode: number, headers: Buffer[], socket: unknown): void {
+    this.#end(false)
+    this.#handler.onUpgrade?.(statusCode, headers, socket)
+  }
+
+  onBodySent(chunk: unknown): void {
+    this.#handler.onBodySent?.(chunk)
+  }
+
+  onRequestSent(): void {
+    this.#handler.onRequestSent?.()
   }
 }
