@@ -1,6 +1,6 @@
 import { Agent, interceptors, Pool, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSession, SessionClosedError, TimeoutError } from '../packages/core/src/index.js'
+import { createClient, createSession, SessionClosedError, TimeoutError } from '../packages/core/src/index.js'
 import { createHeldResponses } from './helpers/held-responses.js'
 import { type LoopbackServer, startLoopbackServer } from './helpers/loopback-server.js'
 
@@ -185,6 +185,26 @@ describe('timeouts', () => {
     const error = await pending.catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(TimeoutError)
     expect(error).toMatchObject({ timeout: 'total' })
+    expect(session.stats()).toMatchObject({ errors: 1, inFlight: 0 })
+    await session.close()
+  })
+
+  it('ends a client call at the session timeout when the call itself would allow longer', async () => {
+    const { held, server } = await heldServer()
+    const session = createSession({ timeout: 200 })
+    const llm = createClient({
+      session,
+      retries: 0,
+      timeout: 60_000,
+      providers: { openai: { apiKey: 'sk-test', baseUrl: `${server.url}/v1` } },
+    })
+    const pending = llm
+      .completion({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught)
+    await held.arrived(1)
+    const error = await pending
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as Error).message).toContain('session timeout of 200 ms')
     expect(session.stats()).toMatchObject({ errors: 1, inFlight: 0 })
     await session.close()
   })

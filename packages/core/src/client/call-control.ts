@@ -1,4 +1,5 @@
 import { TimeoutError } from '../errors/errors.js'
+import { callerDeadline } from '../session/request-tracker.js'
 
 /**
  * The smallest request signal undici accepts: `aborted`, `reason`, and EventEmitter-style
@@ -67,6 +68,11 @@ class Control implements CallControl, RequestSignal {
     return this.#controller.signal
   }
 
+  /** Read by the session's request tracker: no second total timer for a request this call aborts first. */
+  get [callerDeadline](): number {
+    return this.#timer === undefined ? Number.POSITIVE_INFINITY : this.#deadline
+  }
+
   get requestSignal(): RequestSignal {
     return this
   }
@@ -91,6 +97,7 @@ class Control implements CallControl, RequestSignal {
 
   dispose(): void {
     clearTimeout(this.#timer)
+    this.#timer = undefined
     const cleanups = this.#cleanups
     this.#cleanups = undefined
     if (cleanups !== undefined) for (const cleanup of cleanups) cleanup()

@@ -5,6 +5,12 @@ import { rejectAtOnce } from './session-dispatcher.js'
 type Handler = Dispatcher.DispatchHandler
 type Controller = Dispatcher.DispatchController
 
+/**
+ * Where a request's signal may tell the tracker the time (`performance.now()` scale) by which its
+ * caller aborts it anyway: the client's call control does, with its total timeout armed.
+ */
+export const callerDeadline: unique symbol = Symbol('llm-session.callerDeadline')
+
 export interface RequestTrackerOptions {
   /** Total milliseconds per request; 0 for none. */
   timeout: number
@@ -66,7 +72,12 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         ? new TrackedHandler(handler, finish, key)
         : new LegacyTrackedHandler(handler as LegacyHandler, finish, key)
     inFlight.add(tracked)
-    if (options.timeout > 0) tracked.startTimer(options.timeout)
+    // A caller that aborts by then already enforces the session timeout: one timer per request, not two.
+    if (
+      options.timeout > 0 &&
+      !(deadlineOf((opts as { signal?: unknown }).signal) <= performance.now() + options.timeout)
+    )
+      tracked.startTimer(options.timeout)
     const withTimeouts =
       (options.headersTimeout !== undefined && opts.headersTimeout === undefined) ||
       (options.bodyTimeout !== undefined && opts.bodyTimeout === undefined)
@@ -106,6 +117,14 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       for (const tracked of [...inFlight]) tracked.abort(reason)
     },
   }
+}
+
+function deadlineOf(signal: unknown): number {
+  const deadline =
+    typeof signal === 'object' && signal !== null
+      ? (signal as { [callerDeadline]?: unknown })[callerDeadline]
+      : undefined
+  return typeof deadline === 'number' ? deadline : Number.POSITIVE_INFINITY
 }
 
 function origin(value: unknown): string {
