@@ -143,15 +143,22 @@ function log(call: PreparedCall, message: string, fields: Record<string, unknown
  * Runs `attempt` with retries as openai-node does: on retryable errors (408, 409, 429, 5xx,
  * connection errors, attempt timeouts), `x-should-retry` first, waits from `retry-after-ms` /
  * `retry-after` / the body, else exponential backoff; all inside the call's one deadline.
+ * `firstFailure`: the first attempt was already made by the caller and failed this way.
  */
 export async function withRetries<T>(
   call: PreparedCall,
   control: CallControl,
   attempt: (attemptNumber: number) => Promise<T>,
+  firstFailure?: { error: unknown; started: number },
 ): Promise<{ value: T; attempts: number }> {
   // Checked once: without a logger no log fields are built.
   const logging = call.logger !== undefined
-  for (let retry = 0; ; retry++) {
+  let retry = 0
+  if (firstFailure !== undefined) {
+    await afterFailure(call, control, firstFailure.error, 0, firstFailure.started)
+    retry = 1
+  }
+  for (; ; retry++) {
     const started = performance.now()
     if (logging) log(call, 'llm request start', { attempt: retry + 1 })
     try {
@@ -163,29 +170,40 @@ export async function withRetries<T>(
         })
       return { value, attempts: retry + 1 }
     } catch (raw) {
-      const error = control.translate(toCallError(raw, call))
-      const headers = typeof error === 'object' && error !== null ? errorHeaders.get(error) : undefined
-      log(call, 'llm request failed', {
-        attempt: retry + 1,
-        status: error instanceof ProviderError ? error.status : undefined,
-        code: (error as { code?: unknown })?.code,
-        latencyMs: Math.round(performance.now() - started),
-      })
-      if (control.aborted || retry >= call.retries) throw error
-      const retryable = shouldRetryHeader(headers) ?? (error instanceof LlmError && error.retryable)
-      if (!retryable) throw error
-      const requested =
-        (headers && parseRetryAfterHeaders(headers)) ??
-        (error instanceof ProviderError ? error.retryAfterMs : undefined)
-      const delay = retryDelayMs(retry, requested, call.internals.random)
-      if (delay >= control.remainingMs()) throw error
-      log(call, 'llm request retry', { attempt: retry + 1, delayMs: Math.round(delay) })
-      try {
-        await call.internals.sleep(delay, control.signal)
-      } catch {
-        throw control.translate(error)
-      }
+      await afterFailure(call, control, raw, retry, started)
     }
+  }
+}
+
+/** After a failed attempt: throws the error if it is final, else waits for the next attempt. */
+async function afterFailure(
+  call: PreparedCall,
+  control: CallControl,
+  raw: unknown,
+  retry: number,
+  started: number,
+): Promise<void> {
+  const error = control.translate(toCallError(raw, call))
+  const headers = typeof error === 'object' && error !== null ? errorHeaders.get(error) : undefined
+  log(call, 'llm request failed', {
+    attempt: retry + 1,
+    status: error instanceof ProviderError ? error.status : undefined,
+    code: (error as { code?: unknown })?.code,
+    latencyMs: Math.round(performance.now() - started),
+  })
+  if (control.aborted || retry >= call.retries) throw error
+  const retryable = shouldRetryHeader(headers) ?? (error instanceof LlmError && error.retryable)
+  if (!retryable) throw error
+  const requested =
+    (headers && parseRetryAfterHeaders(headers)) ??
+    (error instanceof ProviderError ? error.retryAfterMs : undefined)
+  const delay = retryDelayMs(retry, requested, call.internals.random)
+  if (delay >= control.remainingMs()) throw error
+  log(call, 'llm request retry', { attempt: retry + 1, delayMs: Math.round(delay) })
+  try {
+    await call.internals.sleep(delay, control.signal)
+  } catch {
+    throw control.translate(error)
   }
 }
 
@@ -206,6 +224,28 @@ function callInfoOf(
   }
 }
 
+/** One attempt of a JSON call: build, send, read and parse. */
+async function jsonAttempt<T extends object>(
+  call: PreparedCall,
+  control: CallControl,
+  build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
+  parse: (body: unknown, response: HttpResponse) => T,
+): Promise<{ result: T; response: HttpResponse }> {
+  const built = build(control)
+  // Most providers build synchronously: no await (a promise turn) for a plain request.
+  const request =
+    typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
+      ? await built
+      : (built as ProviderHttpRequest)
+  const response = await sendChecked(call, control, request)
+  const requestId = requestIdOf(response.headers)
+  const text = await readBodyText(response, call.maxResponseBytes, {
+    provider: call.providerName,
+    requestId,
+  })
+  return { result: parse(parseJsonBody(text, call, response), response), response }
+}
+
 async function runJsonCall<T extends object>(
   call: PreparedCall,
   build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
@@ -214,21 +254,26 @@ async function runJsonCall<T extends object>(
   const control = createCallControl(call.timeout, call.signals)
   const started = performance.now()
   try {
-    const { value, attempts } = await withRetries(call, control, async () => {
-      const built = build(control)
-      // Most providers build synchronously: no await (a promise turn) for a plain request.
-      const request =
-        typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
-          ? await built
-          : (built as ProviderHttpRequest)
-      const response = await sendChecked(call, control, request)
-      const requestId = requestIdOf(response.headers)
-      const text = await readBodyText(response, call.maxResponseBytes, {
-        provider: call.providerName,
-        requestId,
-      })
-      return { result: parse(parseJsonBody(text, call, response), response), response }
-    })
+    let value: { result: T; response: HttpResponse }
+    let attempts = 1
+    if (call.logger === undefined) {
+      // The usual success path: the first attempt made here, the retry loop (and its promises and
+      // closures, which every in-flight call would keep alive) entered only after a failure.
+      try {
+        value = await jsonAttempt(call, control, build, parse)
+      } catch (error) {
+        const retried = await withRetries(call, control, () => jsonAttempt(call, control, build, parse), {
+          error,
+          started,
+        })
+        value = retried.value
+        attempts = retried.attempts
+      }
+    } else {
+      const retried = await withRetries(call, control, () => jsonAttempt(call, control, build, parse))
+      value = retried.value
+      attempts = retried.attempts
+    }
     const latencyMs = Math.round(performance.now() - started)
     // Built when asked for; the builder holds only the headers (not the call, nor the body stream).
     const { providerName: provider, model, sessionId } = call
