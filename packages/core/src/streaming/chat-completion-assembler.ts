@@ -83,15 +83,20 @@ export function createChatCompletionAssembler(): ChatCompletionAssembler {
       if (nonEmpty(chunk.system_fingerprint)) systemFingerprint = chunk.system_fingerprint
       if (nonEmpty(chunk.service_tier)) serviceTier = chunk.service_tier
       if (chunk.usage != null) usage = chunk.usage
-      for (const [position, choice] of (chunk.choices ?? []).entries()) {
+      // Index loops: no iterator nor entry array per chunk (this runs for every chunk of every stream).
+      const chunkChoices = chunk.choices ?? []
+      for (let position = 0; position < chunkChoices.length; position++) {
+        const choice = chunkChoices[position]!
         const state = choiceAt(typeof choice.index === 'number' ? choice.index : position)
         const delta = (choice.delta ?? {}) as Record<string, unknown>
         if (nonEmpty(delta.content)) state.content.push(delta.content)
         if (nonEmpty(delta.refusal)) state.refusal.push(delta.refusal)
         if (nonEmpty(delta.reasoning)) state.reasoning.push(delta.reasoning)
         else if (nonEmpty(delta.reasoning_content)) state.reasoning.push(delta.reasoning_content)
-        const toolCalls = Array.isArray(delta.tool_calls) ? delta.tool_calls : []
-        for (const [callPosition, fragment] of toolCalls.entries()) addToolCall(state, fragment, callPosition)
+        const toolCalls = delta.tool_calls
+        if (Array.isArray(toolCalls))
+          for (let callPosition = 0; callPosition < toolCalls.length; callPosition++)
+            addToolCall(state, toolCalls[callPosition], callPosition)
         if (choice.finish_reason != null) state.finish = choice.finish_reason
         if (choice.logprobs != null) state.logprobs = choice.logprobs
       }
