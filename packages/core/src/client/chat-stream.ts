@@ -146,21 +146,21 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       const mapper = call.provider.createChunkMapper(context)
       const decoder = createStreamDecoder(call.provider.streamFormat, { maxEventSize: call.maxResponseBytes })
       const assembler = createChatCompletionAssembler()
-      const arm = () => {
-        idleTimer = setTimeout(
-          () =>
-            body.destroy(
-              new TimeoutError(`no stream data for ${call.idleTimeout} ms`, {
-                timeout: 'idle',
-                retryable: false,
-              }),
-            ),
-          call.idleTimeout,
-        )
-      }
-      arm()
+      // One timer per stream, restarted per network read (no new timer each time). It counts only
+      // while waiting for data: if it ends while the reader holds a batch, it does nothing, and the
+      // next refresh() starts it again from then.
+      let waiting = true
+      idleTimer = setTimeout(() => {
+        if (waiting)
+          body.destroy(
+            new TimeoutError(`no stream data for ${call.idleTimeout} ms`, {
+              timeout: 'idle',
+              retryable: false,
+            }),
+          )
+      }, call.idleTimeout)
       for await (const bytes of body) {
-        clearTimeout(idleTimer)
+        waiting = false
         // After the terminator, drain the rest so the socket can be reused.
         if (!mapper.finished) {
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
@@ -168,7 +168,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           if (batch.length > 0) yield batch
           if (failed) throw error
         }
-        arm()
+        waiting = true
+        idleTimer.refresh()
       }
       clearTimeout(idleTimer)
       if (!mapper.finished) {
