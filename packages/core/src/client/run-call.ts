@@ -66,15 +66,7 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     },
     async send(request) {
       const response = await sendHttp(call.dispatcher, request, control.requestSignal)
-      const requestId = requestIdOf(response.headers)
-      const text = redactSecret(
-        await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-        call,
-      )
-      let body: unknown = text
-      try {
-        body = JSON.parse(text)
-      } catch {}
+      const { body } = await readRedactedBody(call, response)
       return { status: response.status, headers: response.headers, body }
     },
   }
@@ -94,6 +86,23 @@ export function responseContext(
   }
 }
 
+/** Reads a whole answer (bounded), without the call's key, as JSON when it is JSON, else as text. */
+async function readRedactedBody(
+  call: PreparedCall,
+  response: HttpResponse,
+): Promise<{ requestId: string | undefined; body: unknown }> {
+  const requestId = requestIdOf(response.headers)
+  const text = redactSecret(
+    await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
+    call,
+  )
+  try {
+    return { requestId, body: JSON.parse(text) }
+  } catch {
+    return { requestId, body: text }
+  }
+}
+
 /** Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed error. */
 export async function sendChecked(
   call: PreparedCall,
@@ -102,15 +111,7 @@ export async function sendChecked(
 ): Promise<HttpResponse> {
   const response = await sendHttp(call.dispatcher, request, control.requestSignal)
   if (response.status >= 200 && response.status < 300) return response
-  const requestId = requestIdOf(response.headers)
-  const text = redactSecret(
-    await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-    call,
-  )
-  let body: unknown = text
-  try {
-    body = JSON.parse(text)
-  } catch {}
+  const { requestId, body } = await readRedactedBody(call, response)
   const error = call.provider.parseError(
     { status: response.status, headers: response.headers, body },
     { provider: call.providerName, requestId },
