@@ -1,23 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The shared fixtures folder: walks up from the repo until `shared/fixtures/providers` exists. */
-export function findFixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const candidate = join(dir, 'shared', 'fixtures', 'providers')
-    if (existsSync(candidate)) return candidate
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error('shared/fixtures/providers not found above the repository')
-    dir = parent
-  }
-}
+/** The recorded provider responses, kept in the repository (test/fixtures/providers). */
+export const fixturesDir = fileURLToPath(new URL('../fixtures/providers/', import.meta.url))
 
-// Shared by the fixture tests so they all read the recorded responses the same way.
-const fixturesDir = findFixturesDir()
-
-/** The bytes of a recorded response, by its path under `shared/fixtures/providers`. */
+/** The bytes of a recorded response, by its path under `test/fixtures/providers`. */
 export function readFixture(path: string): Buffer {
   return readFileSync(join(fixturesDir, path))
 }

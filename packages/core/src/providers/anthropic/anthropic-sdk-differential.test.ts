@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Anthropic from '@anthropic-ai/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,15 +15,10 @@ import { mapAnthropicUsage } from './map-anthropic-usage.js'
 // Differential: the official SDK's MessageStream assembles the same recorded bytes, served over
 // a loopback socket, and must agree with our mapper + the shared assembler (in OpenAI shape).
 
-function findFixturesDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'fixtures', 'providers')
-    if (existsSync(candidate)) return candidate
-    if (dirname(dir) === dir) throw new Error('shared/fixtures/providers not found above the repository')
-  }
-}
-
-const anthropicDir = join(findFixturesDir(), 'anthropic')
+// The recorded responses live in the repository's test/fixtures/providers.
+const anthropicDir = fileURLToPath(
+  new URL('../../../../../test/fixtures/providers/anthropic/', import.meta.url),
+)
 
 function body(file: string): Buffer {
   const raw = readFileSync(join(anthropicDir, file))
