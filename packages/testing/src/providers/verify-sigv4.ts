@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Hash } from '@smithy/hash-node'
 import { SignatureV4 } from '@smithy/signature-v4'
@@ -103,6 +104,14 @@ export async function verifySigV4(
       status: 403,
       exception: 'InvalidSignatureException',
       message: 'The host and x-amz-date headers must be signed.',
+    }
+  // The signer trusts this header as the body's hash, so it must be the body's hash.
+  const contentHash = header(request.headers, 'x-amz-content-sha256')
+  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex'))
+    return {
+      status: 400,
+      exception: 'InvalidSignatureException',
+      message: 'The provided x-amz-content-sha256 header does not match what was computed.',
     }
   const headers: Record<string, string> = {}
   for (const name of names) {

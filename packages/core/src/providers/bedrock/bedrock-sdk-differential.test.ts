@@ -35,10 +35,9 @@ function eventStream(name: string): Buffer {
     lines.map((line) => {
       const { event, exception, payload } = JSON.parse(line)
       const string = (value: string) => ({ type: 'string' as const, value })
-      const headers =
-        exception === undefined
-          ? { ':event-type': string(event), ':message-type': string('event') }
-          : { ':exception-type': string(exception), ':message-type': string('exception') }
+      const headers: Record<string, ReturnType<typeof string>> = exception === undefined
+        ? { ':event-type': string(event), ':message-type': string('event') }
+        : { ':exception-type': string(exception), ':message-type': string('exception') }
       const body = new TextEncoder().encode(JSON.stringify(payload))
       return codec.encode({ headers: { ...headers, ':content-type': string('application/json') }, body })
     }),

@@ -52,6 +52,8 @@ export async function authenticateBedrockRequest(
     credentials: getCredentials,
     sha256,
     uriEscapePath: true,
+    // The body's hash is still signed; the x-amz-content-sha256 header is only S3's need.
+    applyChecksum: false,
   })
   const signed = await signer.sign({
     method: 'POST',
