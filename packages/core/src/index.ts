@@ -45,6 +45,8 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { AwsCredentials, AwsCredentialsProvider } from './providers/bedrock/bedrock-credentials.js'
+export type { BedrockProviderSettings } from './providers/bedrock/bedrock-endpoint.js'
 export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'

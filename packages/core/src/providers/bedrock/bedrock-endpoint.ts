@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ProviderCallContext } from '../provider.js'
+import type { AwsCredentials, AwsCredentialsProvider } from './bedrock-credentials.js'
 
 /**
  * The client needs a default base URL; this one means "the regional endpoint": a call still goes
@@ -7,12 +8,16 @@ import type { ProviderCallContext } from '../provider.js'
  */
 export const BEDROCK_DEFAULT_BASE_URL = 'https://bedrock-runtime.us-east-1.amazonaws.com'
 
-/** `providers.bedrock` settings. */
-export interface BedrockSettings {
+/**
+ * `providers.bedrock` settings.
+ * @example
+ * const bedrock: BedrockProviderSettings = { region: 'eu-west-1', credentials: fromNodeProviderChain() }
+ */
+export interface BedrockProviderSettings {
   /** Default: AWS_REGION, then AWS_DEFAULT_REGION. */
   region?: string
   /** Static credentials or a provider such as `fromNodeProviderChain()`. Default: the AWS_* environment variables. */
-  credentials?: unknown
+  credentials?: AwsCredentials | AwsCredentialsProvider
   /** A Bedrock API key, sent as a bearer token. Default: AWS_BEARER_TOKEN_BEDROCK. */
   apiKey?: string
   /** Replaces `https://bedrock-runtime.{region}.amazonaws.com` (also AWS_ENDPOINT_URL_BEDROCK_RUNTIME). */
@@ -28,7 +33,7 @@ export function getBedrockRegion(
   context: Pick<ProviderCallContext, 'settings' | 'provider'>,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const settings = context.settings as BedrockSettings
+  const settings = context.settings as BedrockProviderSettings
   const region = settings.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined)
   if (region === undefined) return undefined
   if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z0-9]+)+$/.test(region))

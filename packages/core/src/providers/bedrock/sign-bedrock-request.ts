@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ProviderCallContext, ProviderHttpRequest } from '../provider.js'
 import { resolveAwsCredentials } from './bedrock-credentials.js'
-import type { BedrockSettings } from './bedrock-endpoint.js'
+import type { BedrockProviderSettings } from './bedrock-endpoint.js'
 
 /** The SigV4 signing name of Bedrock Runtime (its endpoint prefix is `bedrock-runtime`). */
 const signingService = 'bedrock'
@@ -23,7 +23,7 @@ export async function authenticateBedrockRequest(
   request: { url: string; headers: Record<string, string>; body: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProviderHttpRequest> {
-  const settings = context.settings as BedrockSettings
+  const settings = context.settings as BedrockProviderSettings
   const explicit = settings.credentials !== undefined
   if (!explicit && context.apiKey !== undefined) {
     return {
