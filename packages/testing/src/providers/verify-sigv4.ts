@@ -146,12 +146,18 @@ export async function verifySigV4(
     { signingDate: date },
   )
   const computed = /Signature=([0-9a-f]{64})/.exec(expected.headers.authorization ?? '')?.[1]
-  if (computed !== signature)
+  if (computed !== signature) {
+    // As AWS does, the message goes on with what it expected, signed header values included.
+    const canonicalHeaders = Object.entries(expected.headers)
+      .filter(([name]) => names.includes(name.toLowerCase()) || name === 'x-amz-security-token')
+      .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+      .sort()
+      .join('\n')
     return {
       status: 403,
       exception: 'InvalidSignatureException',
-      message:
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      message: `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${request.method}\n${request.url.pathname}\n\n${canonicalHeaders}\n\n${names.join(';')}'\n`,
     }
+  }
   return undefined
 }

@@ -66,3 +66,14 @@ describe('parseBedrockError', () => {
     expect(createBedrockStreamError('validationException', 'not json', context).message).toBe('not json')
   })
 })
+
+describe('parseBedrockError on a signature mismatch', () => {
+  it('keeps the first sentence, not the canonical request with the session token AWS appends', () => {
+    const message =
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'POST\n/model/m/converse\n\nx-amz-security-token:planted-token\n'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n…'"
+    const mapped = error(403, 'InvalidSignatureException', message)
+    expect(mapped.name).toBe('AuthenticationError')
+    expect(mapped.message).toMatch(/^The request signature we calculated does not match.*details\.$/)
+    expect(JSON.stringify(mapped.body)).not.toContain('planted-token')
+  })
+})

@@ -41,6 +41,16 @@ const contextWindowPattern =
   /too long|context (window|length)|too many (input )?tokens|maximum (context|input) length|exceeds? the (maximum|max)/i
 
 /**
+ * A signature mismatch message goes on with the canonical request AWS expected, header values
+ * (the session token) included: only the sentence before it is kept.
+ */
+function withoutCanonicalRequest(text: unknown): unknown {
+  if (typeof text !== 'string') return text
+  const cut = text.search(/\s*The (Canonical String|String-to-Sign) for this request/)
+  return cut === -1 ? text : text.slice(0, cut)
+}
+
+/**
  * The exception name of an AWS JSON error: the `x-amzn-errortype` header (`ValidationException:http://…`),
  * else the body's `__type` (`com.amazon.coral.service#ValidationException`) or `code`.
  * @example bedrockExceptionName({ 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/' }, {}) // 'ThrottlingException'
@@ -69,7 +79,7 @@ export function parseBedrockError(
     typeof response.body === 'object' && response.body !== null
       ? (response.body as Record<string, unknown>)
       : {}
-  const text = fields.message ?? fields.Message
+  const text = withoutCanonicalRequest(fields.message ?? fields.Message)
   const fallback =
     typeof response.body === 'string' && response.body.trim() !== ''
       ? response.body.trim().slice(0, 500)
@@ -85,7 +95,7 @@ export function parseBedrockError(
     requestId: context.requestId ?? response.headers['x-amzn-requestid'],
     type: name,
     providerCode: name,
-    body: response.body,
+    body: typeof text === 'string' ? { ...fields, message: text, Message: undefined } : response.body,
     retryAfterMs: parseRetryAfterSeconds(response.headers['retry-after']),
   }
   if (name !== undefined && authenticationExceptions.has(name))
