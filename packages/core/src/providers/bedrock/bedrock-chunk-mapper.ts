@@ -1,8 +1,7 @@
-import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
-import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
+import { parseStreamEventObject } from '../shared/parse-stream-event-json.js'
 import type { BedrockStreamPayload } from './bedrock-api-types.js'
 import { createBedrockStreamError } from './bedrock-error.js'
 import { mapBedrockStopReason } from './map-bedrock-finish-reason.js'
@@ -40,7 +39,11 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.messageType === 'exception' || event.messageType === 'error')
         throw createBedrockStreamError(event.event ?? 'InternalServerException', event.data, context)
-      const payload = parsePayload(event.data, context)
+      // Some events (a bare messageStart in tests) carry no payload.
+      const payload =
+        event.data.trim() === ''
+          ? {}
+          : parseStreamEventObject<BedrockStreamPayload>(event.data, context, { sender: 'Bedrock' })
       switch (event.event) {
         case 'messageStart':
           return [chunk({ role: 'assistant', content: '' })]
@@ -95,16 +98,4 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
       }
     },
   }
-}
-
-function parsePayload(data: string, context: ProviderResponseContext): BedrockStreamPayload {
-  if (data.trim() === '') return {}
-  const payload = parseStreamEventJson<BedrockStreamPayload>(data, context, { sender: 'Bedrock' })
-  if (payload === undefined) {
-    throw new ResponseParseError('Bedrock sent a stream event that is not an object', {
-      provider: context.provider,
-      requestId: context.requestId,
-    })
-  }
-  return payload
 }

@@ -69,6 +69,15 @@ function ours(bytes: Buffer, step = 0): ChatCompletion {
   return assembleChatCompletion(chunks)
 }
 
+/** Our tool calls as the SDK has them: id, name and the parsed input. */
+function toolCallsOf(completion: ChatCompletion) {
+  return (completion.choices[0]!.message.tool_calls ?? []).map((call) => ({
+    id: call.id,
+    name: call.function.name,
+    input: JSON.parse(call.function.arguments),
+  }))
+}
+
 function oursError(bytes: Buffer): unknown {
   const decoder = createStreamDecoder('eventstream')
   const mapper = bedrockProvider.createChunkMapper(context)
@@ -160,13 +169,7 @@ describe('ConverseStream: our decoder and mapper agree with @aws-sdk/client-bedr
         const message = completion.choices[0]!.message
         expect(message.content ?? '').toBe(sdk.text)
         expect(message.reasoning ?? '').toBe(sdk.reasoning)
-        expect(
-          (message.tool_calls ?? []).map((call) => ({
-            id: call.id,
-            name: call.function.name,
-            input: JSON.parse(call.function.arguments),
-          })),
-        ).toEqual(
+        expect(toolCallsOf(completion)).toEqual(
           sdk.tools.map((tool) => ({
             id: tool.id,
             name: tool.name,
@@ -237,13 +240,7 @@ describe('Converse: our parser agrees with @aws-sdk/client-bedrock-runtime', () 
       expect(message.reasoning ?? '').toBe(
         content.map((block) => block.reasoningContent?.reasoningText?.text ?? '').join(''),
       )
-      expect(
-        (message.tool_calls ?? []).map((call) => ({
-          id: call.id,
-          name: call.function.name,
-          input: JSON.parse(call.function.arguments),
-        })),
-      ).toEqual(
+      expect(toolCallsOf(completion)).toEqual(
         content.flatMap((block) =>
           block.toolUse
             ? [{ id: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input }]

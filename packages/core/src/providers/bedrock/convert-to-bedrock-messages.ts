@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ChatMessage, ContentPart } from '../../types/chat.js'
 import { parseDataUrl } from '../shared/parse-data-url.js'
 import { parseToolArguments } from '../shared/parse-tool-arguments.js'
+import { pushMergedTurn, readToolCallId, unsupportedValueError } from '../shared/push-merged-turn.js'
 import { toContentParts } from '../shared/to-content-parts.js'
 import { toText, toTextParts } from '../shared/to-text.js'
 import type {
@@ -36,11 +37,8 @@ const imageFormats: Record<string, BedrockImageBlock['image']['format']> = {
 export function convertToBedrockMessages(messages: readonly ChatMessage[]): BedrockPrompt {
   const system: BedrockTextBlock[] = []
   const result: BedrockMessage[] = []
-  const push = (role: 'user' | 'assistant', content: BedrockContentBlock[]): void => {
-    const last = result.at(-1)
-    if (last?.role === role) last.content.push(...content)
-    else result.push({ role, content })
-  }
+  const push = (role: 'user' | 'assistant', content: BedrockContentBlock[]) =>
+    pushMergedTurn(result, role, content)
 
   messages.forEach((message, i) => {
     const field = `messages[${i}]`
@@ -70,21 +68,14 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
         break
       }
       case 'tool': {
-        if (typeof message.tool_call_id !== 'string' || message.tool_call_id === '') {
-          throw new InvalidArgumentError(`${field}.tool_call_id must be a non-empty string`, {
-            field: `${field}.tool_call_id`,
-          })
-        }
+        const toolUseId = readToolCallId(message, field)
         // A result must carry some content; an empty one is sent as an empty text.
         const text = toText(message.content, `${field}.content`)
-        push('user', [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text }] } }])
+        push('user', [{ toolResult: { toolUseId, content: [{ text }] } }])
         break
       }
       default:
-        throw new InvalidArgumentError(
-          `${field}.role ${JSON.stringify((message as { role?: unknown }).role)} is not supported`,
-          { field: `${field}.role` },
-        )
+        throw unsupportedValueError(`${field}.role`, (message as { role?: unknown }).role)
     }
   })
   return { system: system.length > 0 ? system : undefined, messages: result }
@@ -103,11 +94,7 @@ function userBlocks(content: string | readonly ContentPart[], field: string): Be
       if (part.text !== '') blocks.push({ text: part.text })
     } else if (part.type === 'image_url')
       blocks.push(imageBlock(part.image_url?.url, `${field}[${j}].image_url.url`))
-    else
-      throw new InvalidArgumentError(
-        `${field}[${j}].type ${JSON.stringify((part as { type?: unknown }).type)} is not supported`,
-        { field: `${field}[${j}].type` },
-      )
+    else throw unsupportedValueError(`${field}[${j}].type`, (part as { type?: unknown }).type)
   })
   return blocks
 }
