@@ -31,6 +31,8 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
   let finished = false
   let toolCount = 0
   const toolBlocks = new Map<number, ToolBlockState>()
+  // Reasoning blocks by content index, kept whole (text and signature) for the way back.
+  const reasoning = new Map<number, { text: string; signature?: string; redactedContent?: string }>()
 
   return {
     get finished() {
@@ -52,15 +54,19 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
           if (toolUse === undefined || payload.contentBlockIndex === undefined) return []
           const state: ToolBlockState = { toolIndex: toolCount++, sawArguments: false }
           toolBlocks.set(payload.contentBlockIndex, state)
+          const call = {
+            index: state.toolIndex,
+            id: toolUse.toolUseId ?? '',
+            type: 'function' as const,
+            function: { name: toolUse.name ?? '', arguments: '' },
+          }
+          const blocks = state.toolIndex === 0 ? [...reasoning.values()].map(toReasoningBlock) : []
           return [
             chunk({
               tool_calls: [
-                {
-                  index: state.toolIndex,
-                  id: toolUse.toolUseId ?? '',
-                  type: 'function',
-                  function: { name: toolUse.name ?? '', arguments: '' },
-                },
+                blocks.length === 0
+                  ? call
+                  : { ...call, provider_metadata: { bedrock: { reasoningContent: blocks } } },
               ],
             }),
           ]
@@ -68,7 +74,18 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
         case 'contentBlockDelta': {
           const delta = payload.delta ?? {}
           if (delta.text) return [chunk({ content: delta.text })]
-          if (delta.reasoningContent?.text) return [chunk({ reasoning: delta.reasoningContent.text })]
+          if (delta.reasoningContent !== undefined && payload.contentBlockIndex !== undefined) {
+            const block = reasoning.get(payload.contentBlockIndex) ?? { text: '' }
+            reasoning.set(payload.contentBlockIndex, block)
+            const { text, signature, redactedContent } = delta.reasoningContent
+            if (signature) block.signature = (block.signature ?? '') + signature
+            if (redactedContent) block.redactedContent = redactedContent
+            if (text) {
+              block.text += text
+              return [chunk({ reasoning: text })]
+            }
+            return []
+          }
           const state =
             payload.contentBlockIndex === undefined ? undefined : toolBlocks.get(payload.contentBlockIndex)
           if (state === undefined || !delta.toolUse?.input) return []
@@ -98,4 +115,15 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
       }
     },
   }
+}
+
+function toReasoningBlock(block: { text: string; signature?: string; redactedContent?: string }) {
+  return block.redactedContent !== undefined
+    ? { redactedContent: block.redactedContent }
+    : {
+        reasoningText: {
+          text: block.text,
+          ...(block.signature === undefined ? {} : { signature: block.signature }),
+        },
+      }
 }

@@ -11,6 +11,7 @@ import type {
   BedrockMessage,
   BedrockTextBlock,
 } from './bedrock-api-types.js'
+import { readBedrockReasoning } from './bedrock-reasoning-metadata.js'
 
 export interface BedrockPrompt {
   system: BedrockTextBlock[] | undefined
@@ -27,7 +28,8 @@ const imageFormats: Record<string, BedrockImageBlock['image']['format']> = {
 
 /**
  * Converts OpenAI messages to Converse `system` and `messages`. System and developer messages go
- * to `system`; `tool` messages become `toolResult` blocks in a user turn; consecutive turns of one
+ * to `system`; reasoning carried on tool calls (`provider_metadata.bedrock`) goes back before the
+ * assistant's text; `tool` messages become `toolResult` blocks in a user turn; consecutive turns of one
  * role are merged, because Converse requires user and assistant to alternate; empty text blocks
  * are dropped, because Converse rejects blank text. Throws `InvalidArgumentError` naming the field.
  * @example
@@ -51,7 +53,11 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
         push('user', userBlocks(message.content, `${field}.content`))
         break
       case 'assistant': {
-        const blocks: BedrockContentBlock[] = textBlocks(message.content ?? [], `${field}.content`)
+        // Reasoning first, as the model wrote it, then text and tool uses.
+        const blocks: BedrockContentBlock[] = [
+          ...readBedrockReasoning(message.tool_calls, field),
+          ...textBlocks(message.content ?? [], `${field}.content`),
+        ]
         message.tool_calls?.forEach((call, j) => {
           blocks.push({
             toolUse: {

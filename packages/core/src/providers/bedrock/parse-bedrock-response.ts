@@ -2,13 +2,15 @@ import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletion, ChatCompletionMessageToolCall } from '../../types/chat.js'
 import type { ProviderResponseContext } from '../provider.js'
 import { createChatCompletion } from '../shared/create-chat-completion.js'
-import type { BedrockConverseResponse } from './bedrock-api-types.js'
+import type { BedrockConverseResponse, BedrockReasoningBlock } from './bedrock-api-types.js'
+import { withBedrockReasoning } from './bedrock-reasoning-metadata.js'
 import { mapBedrockStopReason } from './map-bedrock-finish-reason.js'
 import { mapBedrockUsage } from './map-bedrock-usage.js'
 
 /**
  * Maps a Converse response to a ChatCompletion: text blocks joined, `toolUse` blocks as
- * `tool_calls` (input stringified), `reasoningContent` text as `reasoning`, other blocks skipped.
+ * `tool_calls` (input stringified), `reasoningContent` text as `reasoning` (the blocks themselves, with
+ * their signatures, on the first tool call for the way back), other blocks skipped.
  * Converse has no response id, so the id is AWS's request id.
  * @example parseBedrockResponse(body, context).choices[0].finish_reason // 'stop' for end_turn
  */
@@ -25,6 +27,7 @@ export function parseBedrockResponse(body: unknown, context: ProviderResponseCon
   let text = ''
   let reasoning = ''
   const toolCalls: ChatCompletionMessageToolCall[] = []
+  const reasoningBlocks: BedrockReasoningBlock['reasoningContent'][] = []
   for (const block of content) {
     if (typeof block?.text === 'string') text += block.text
     else if (block?.toolUse !== undefined) {
@@ -33,9 +36,12 @@ export function parseBedrockResponse(body: unknown, context: ProviderResponseCon
         type: 'function',
         function: { name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) },
       })
-    } else if (typeof block?.reasoningContent?.reasoningText?.text === 'string')
-      reasoning += block.reasoningContent.reasoningText.text
+    } else if (block?.reasoningContent !== undefined) {
+      reasoningBlocks.push(block.reasoningContent)
+      reasoning += block.reasoningContent.reasoningText?.text ?? ''
+    }
   }
+  if (toolCalls.length > 0) toolCalls[0] = withBedrockReasoning(toolCalls[0]!, reasoningBlocks)
   return createChatCompletion({
     id: context.requestId ?? '',
     created: Math.floor(Date.now() / 1000),
