@@ -1,3 +1,4 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthenticationError,
@@ -185,6 +186,41 @@ describe('bedrock/<modelId> through the client and the mock', () => {
       name: 'InvalidArgumentError',
       field: 'input',
     })
+  })
+
+  it("the AWS SDK's fromNodeProviderChain() plugs in as the credentials provider", async () => {
+    // The chain's first source is the environment, so it makes no HTTP call of its own here.
+    const saved = {
+      id: process.env.AWS_ACCESS_KEY_ID,
+      secret: process.env.AWS_SECRET_ACCESS_KEY,
+      token: process.env.AWS_SESSION_TOKEN,
+    }
+    process.env.AWS_ACCESS_KEY_ID = MOCK_AWS_CREDENTIALS.accessKeyId
+    process.env.AWS_SECRET_ACCESS_KEY = MOCK_AWS_CREDENTIALS.secretAccessKey
+    process.env.AWS_SESSION_TOKEN = sessionToken
+    try {
+      const chained = createClient({
+        session,
+        providers: {
+          bedrock: { region: 'us-east-1', baseUrl: mock.url, credentials: fromNodeProviderChain() },
+        },
+      })
+      const before = mock.stats().signaturesVerified
+      const completion = await chained.completion({
+        model: `bedrock/${profile}`,
+        messages: [{ role: 'user', content: 'chained' }],
+      })
+      expect(completion.choices[0]!.message.content).toBe('chained')
+      expect(mock.stats().signaturesVerified).toBe(before + 1)
+    } finally {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+        ['AWS_SESSION_TOKEN', saved.token],
+      ] as const)
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+    }
   })
 
   it('an API key is sent as a bearer token', async () => {
