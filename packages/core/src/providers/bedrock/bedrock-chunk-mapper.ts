@@ -41,8 +41,8 @@ export function createBedrockChunkMapper(context: ProviderResponseContext): Chun
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.messageType === 'exception' || event.messageType === 'error')
         throw createBedrockStreamError(event.event ?? 'InternalServerException', event.data, context)
-      // Some events (a bare messageStart in tests) carry no payload.
-      const payload =
+      // An event may come with an empty payload; it still counts by its type.
+      const payload: BedrockStreamPayload =
         event.data.trim() === ''
           ? {}
           : parseStreamEventObject<BedrockStreamPayload>(event.data, context, { sender: 'Bedrock' })

@@ -126,6 +126,25 @@ describe('authenticateBedrockRequest', () => {
     expect(JSON.stringify(signed)).not.toContain(secret)
   })
 
+  it("a caller's own Authorization or X-Amz-Date header does not survive next to the signature", async () => {
+    const signed = await authenticateBedrockRequest(
+      context({ credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret } }),
+      'eu-west-1',
+      {
+        ...request,
+        headers: { ...request.headers, Authorization: 'Bearer mine', 'X-Amz-Date': '2001', 'X-Tenant': 't1' },
+      },
+    )
+    expect(Object.keys(signed.headers).sort()).toEqual([
+      'authorization',
+      'content-type',
+      'host',
+      'x-amz-date',
+      'x-tenant',
+    ])
+    expect(signed.headers.authorization).toMatch(/SignedHeaders=content-type;host;x-amz-date;x-tenant,/)
+  })
+
   it('an API key is a bearer token, unless credentials are given explicitly', async () => {
     const bearer = await authenticateBedrockRequest(context({}, 'ABSKbedrockkey'), 'eu-west-1', request, {})
     expect(bearer.headers.authorization).toBe('Bearer ABSKbedrockkey')

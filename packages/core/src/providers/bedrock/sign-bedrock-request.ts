@@ -24,12 +24,12 @@ export async function authenticateBedrockRequest(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProviderHttpRequest> {
   const settings = context.settings as BedrockProviderSettings
-  const explicit = settings.credentials !== undefined
-  if (!explicit && context.apiKey !== undefined) {
+  const headers = withoutAuthHeaders(request.headers)
+  if (settings.credentials === undefined && context.apiKey !== undefined) {
     return {
       method: 'POST',
       url: request.url,
-      headers: { ...request.headers, authorization: `Bearer ${context.apiKey}` },
+      headers: { ...headers, authorization: `Bearer ${context.apiKey}` },
       body: request.body,
     }
   }
@@ -64,10 +64,28 @@ export async function authenticateBedrockRequest(
     path: url.pathname,
     query: {},
     // The host is signed, so it is sent as signed rather than left to the HTTP client.
-    headers: { ...request.headers, host: url.host },
+    headers: { ...headers, host: url.host },
     body: request.body,
   })
   return { method: 'POST', url: request.url, headers: signed.headers, body: request.body }
+}
+
+/** The signing headers are ours: a caller's own (any case) would be sent twice or break the signature. */
+const authHeaders = new Set([
+  'authorization',
+  'host',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+])
+
+function withoutAuthHeaders(headers: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase()
+    if (!authHeaders.has(lower)) result[lower] = value
+  }
+  return result
 }
 
 /** `bedrock-runtime.{region}.amazonaws.com` (and FIPS / VPC endpoint forms) name their region. */
