@@ -77,6 +77,7 @@ export type {
   ResponseFormat,
   SystemMessage,
   TextContentPart,
+  ThinkingBlock,
   ToolChoice,
   ToolMessage,
   UserMessage,
