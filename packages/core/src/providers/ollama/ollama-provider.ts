@@ -117,6 +117,7 @@ export function createOllamaEmbeddingRequest(
     model: context.model,
     input,
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+    ...request.extraBody,
   }
   return {
     method: 'POST',
