@@ -36,8 +36,8 @@ describe('getVertexModelUrl', () => {
       {},
     )
     expect(url).toBe('https://aiplatform.googleapis.com/v1/publishers/google/models/gemini-2.5-flash')
-    expect(() => getVertexModelUrl({ model: 'm', settings: {}, baseUrl: VERTEX_DEFAULT_BASE_URL }, {})).toThrow(
-      'providers.vertex.project',
-    )
+    expect(() =>
+      getVertexModelUrl({ model: 'm', settings: {}, baseUrl: VERTEX_DEFAULT_BASE_URL }, {}),
+    ).toThrow('providers.vertex.project')
   })
 })

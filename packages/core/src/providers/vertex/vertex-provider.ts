@@ -31,8 +31,7 @@ export function getVertexModelUrl(
   const model = encodeURIComponent(context.model)
   if ((typeof project !== 'string' || project === '') && usesExpressMode(context)) {
     // Express mode with no project, as @google/genai builds it: the global host, no project path.
-    const given = context.baseUrl
-    const base = (given && given !== VERTEX_DEFAULT_BASE_URL ? given : VERTEX_DEFAULT_BASE_URL).replace(/\/+$/, '')
+    const base = (context.baseUrl || VERTEX_DEFAULT_BASE_URL).replace(/\/+$/, '')
     return `${base}/publishers/google/models/${model}`
   }
   if (typeof project !== 'string' || project === '') {
@@ -60,7 +59,10 @@ export function getVertexModelUrl(
 }
 
 /** Vertex AI express mode: an API key instead of OAuth, when no credentials were configured. */
-function usesExpressMode(context: { settings: Readonly<Record<string, unknown>>; apiKey?: string | undefined }) {
+function usesExpressMode(context: {
+  settings: Readonly<Record<string, unknown>>
+  apiKey?: string | undefined
+}) {
   const settings = context.settings as VertexSettings
   return (
     settings.credentials === undefined &&
