@@ -64,6 +64,8 @@ const openAIBody = (message: Record<string, unknown>, finish: string) => ({
 const anthropicEvents = (events: Array<Record<string, unknown>>): string =>
   events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('')
 
+const finalAnswerStream = sse([chunk({ role: 'assistant', content: 'It is 21 degrees.' }), chunk({}, 'stop')])
+
 interface LoopCase {
   provider: string
   model: string
@@ -110,7 +112,7 @@ const cases: LoopCase[] = [
       stream(
         response,
         second
-          ? sse([chunk({ role: 'assistant', content: 'It is 21 degrees.' }), chunk({}, 'stop')])
+          ? finalAnswerStream
           : sse([
               chunk({ role: 'assistant', content: null, reasoning_content: 'The user wants ' }),
               chunk({ reasoning_content: 'the weather.' }),
@@ -157,7 +159,7 @@ const cases: LoopCase[] = [
       stream(
         response,
         second
-          ? sse([chunk({ role: 'assistant', content: 'It is 21 degrees.' }), chunk({}, 'stop')])
+          ? finalAnswerStream
           : sse([
               chunk({ role: 'assistant', reasoning: 'Need the tool.' }),
               chunk(toolCallDelta),
