@@ -144,3 +144,20 @@ describe('error messages keep their detail whatever their shape', () => {
     expect(error.message).toContain('Invalid JSON payload received.')
   })
 })
+
+describe('role on the first chunk of each choice', () => {
+  it('is added when the server sends none (the openai reader needs it), kept when it does', () => {
+    const { chunks } = replay([
+      {
+        id: 'c',
+        choices: [
+          { index: 0, delta: { content: 'a' } },
+          { index: 1, delta: { role: 'assistant', content: 'b' } },
+        ],
+      },
+      { id: 'c', choices: [{ index: 0, delta: { content: 'c' } }] },
+    ])
+    expect(chunks[0]?.choices.map((choice) => choice.delta.role)).toEqual(['assistant', 'assistant'])
+    expect(chunks[1]?.choices[0]?.delta.role).toBeUndefined()
+  })
+})

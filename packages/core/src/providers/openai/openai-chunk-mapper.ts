@@ -27,6 +27,7 @@ export function createOpenAIChunkMapper(context: ProviderResponseContext): Chunk
   // when every choice finished, as openai-node accepts it (llama.cpp, older TGI).
   const open = new Set<number>()
   let sawChoice = false
+  const withRole = new Set<number>()
   const indexers = new Map<number, ToolCallIndexer>()
   const indexerFor = (choice: number): ToolCallIndexer => {
     let indexer = indexers.get(choice)
@@ -72,6 +73,11 @@ export function createOpenAIChunkMapper(context: ProviderResponseContext): Chunk
         throw createOpenAIError(payload, errorContext)
       const chunk = normalizeChunk(payload, indexerFor)
       for (const choice of chunk.choices) {
+        // Servers that never send a role (the openai package's reader needs one per choice).
+        if (!withRole.has(choice.index)) {
+          withRole.add(choice.index)
+          choice.delta.role ??= 'assistant'
+        }
         sawChoice = true
         if (choice.finish_reason === null) open.add(choice.index)
         else open.delete(choice.index)
