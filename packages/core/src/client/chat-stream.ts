@@ -1,10 +1,11 @@
 import { inspect } from 'node:util'
-import { LlmError, ProviderError, ResponseParseError, TimeoutError } from '../errors/errors.js'
+import { LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
 import type { ChunkMapper, StreamEvent } from '../providers/provider.js'
 import {
   type ChatCompletionAssembler,
   createChatCompletionAssembler,
 } from '../streaming/chat-completion-assembler.js'
+import { createStreamBodyTimers, type StreamBodyTimers } from '../streaming/create-stream-body-timers.js'
 import { releaseStreamBody } from '../streaming/release-stream-body.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
@@ -128,8 +129,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     const started = performance.now()
     let response: HttpResponse | undefined
     let info: CallInfo | undefined
-    let idleTimer: NodeJS.Timeout | undefined
-    let streamTimer: NodeJS.Timeout | undefined
+    let timers: StreamBodyTimers | undefined
     let completed = false
     try {
       const sent = await withRetries(call, control, async () => {
@@ -150,35 +150,12 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       const mapper = call.provider.createChunkMapper(context)
       const decoder = createStreamDecoder(call.provider.streamFormat, { maxEventSize: call.maxResponseBytes })
       const assembler = createChatCompletionAssembler()
-      // One timer per stream, restarted per network read (no new timer each time). It counts only
-      // while waiting for data: if it ends while the reader holds a batch, it does nothing, and the
-      // next refresh() starts it again from then.
-      let waiting = true
-      let idled = false
-      idleTimer = setTimeout(() => {
-        if (!waiting) return
-        idled = true
-        body.destroy(
-          new TimeoutError(`no stream data for ${call.idleTimeout} ms`, {
-            timeout: 'idle',
-            retryable: false,
-          }),
-        )
-      }, call.idleTimeout)
-      if (call.streamTimeout !== undefined)
-        streamTimer = setTimeout(() => {
-          body.destroy(
-            new TimeoutError(`the stream took longer than its streamTimeout of ${call.streamTimeout} ms`, {
-              timeout: 'stream',
-              retryable: false,
-            }),
-          )
-        }, call.streamTimeout)
+      timers = createStreamBodyTimers(body, call)
       let bytesRead = 0
       try {
         // Not destroyed on break: after the terminator the rest is drained so the socket can be reused.
         for await (const bytes of body.iterator({ destroyOnReturn: false })) {
-          waiting = false
+          timers.received()
           bytesRead += (bytes as Buffer).length
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
@@ -186,16 +163,14 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           if (failed) throw error
           // The terminator ends the stream now, whatever the server does with the connection.
           if (mapper.finished) break
-          waiting = true
-          idleTimer.refresh()
+          timers.waiting()
         }
       } catch (error) {
         // Silence after every choice finished (a server that holds the connection without a
         // terminator, Gemini's EOF that never comes): the answer is whole.
-        if (!(idled && mapper.complete === true)) throw error
+        if (!(timers.idled && mapper.complete === true)) throw error
       }
-      clearTimeout(idleTimer)
-      clearTimeout(streamTimer)
+      timers.clear()
       if (mapper.finished) releaseStreamBody(body, { bytesRead, graceMs: Math.min(call.idleTimeout, 1000) })
       else {
         const { batch, failed, error } = mapEvents(decoder.end(), mapper, assembler)
@@ -217,8 +192,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       this.#settle.reject(error)
       throw error
     } finally {
-      clearTimeout(idleTimer)
-      clearTimeout(streamTimer)
+      timers?.clear()
       if (!completed) {
         if (response !== undefined) discardBody(response.body)
         this.#settle.reject(abortError('The stream was closed before its end'))
