@@ -22,6 +22,12 @@ export interface ReleaseStreamBodyOptions {
  */
 export function releaseStreamBody(body: Readable, options: ReleaseStreamBodyOptions): void {
   if (body.readableEnded || body.destroyed) return
+  // The usual case: the end of the body is already buffered (it came with the terminator), so
+  // reading on finishes it without a timer.
+  if ((body as { _readableState?: { ended?: boolean } })._readableState?.ended === true) {
+    body.on('error', () => {}).resume()
+    return
+  }
   const dump = (body as { dump?: (options: { limit: number; signal: AbortSignal }) => Promise<unknown> }).dump
   if (typeof dump !== 'function') {
     body.on('error', () => {}).destroy()
