@@ -225,4 +225,40 @@ describe('stream accumulation agrees with openai-node on crafted streams', () =>
     expect(ours.choices[0]?.message.refusal).toBe(theirs.choices[0]?.message.refusal)
     expect(ours.choices[0]?.message.content).toBe('Hello')
   })
+
+  it('a body without [DONE] whose choice finished succeeds in both; one cut before its finish fails in both', async () => {
+    const direct = new OpenAI({ apiKey: 'k', baseURL: upstream.url, maxRetries: 0 })
+    const llm = createClient({
+      session,
+      retries: 0,
+      providers: { openai: { apiKey: 'k', baseUrl: upstream.url } },
+    })
+    const read = () =>
+      Promise.all([
+        direct.chat.completions
+          .stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
+          .finalChatCompletion()
+          .catch((caught: unknown) => caught),
+        llm
+          .stream({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
+          .finalCompletion()
+          .catch((caught: unknown) => caught),
+      ])
+    const start = chunk({ delta: { role: 'assistant', content: 'Hi' } })
+    current = {
+      file: 'crafted',
+      provider: 'openai',
+      model: 'gpt-4o',
+      type: 'text/event-stream',
+      body: Buffer.from(start + chunk({ delta: {}, finish_reason: 'stop' })),
+    }
+    const [theirs, ours] = await read()
+    expect((theirs as OpenAI.ChatCompletion).choices[0]?.message.content).toBe('Hi')
+    expect((ours as ChatCompletion).choices[0]?.message.content).toBe('Hi')
+    current = { ...current, body: Buffer.from(start) }
+    const [theirError, ourError] = await read()
+    expect(theirError).toBeInstanceOf(Error)
+    expect((theirError as Error).message).toContain('missing finish_reason')
+    expect(ourError).toMatchObject({ name: 'ResponseParseError' })
+  })
 })
