@@ -85,6 +85,7 @@ export type {
   ResponseFormat,
   SystemMessage,
   TextContentPart,
+  ThinkingBlock,
   ToolChoice,
   ToolMessage,
   UserMessage,

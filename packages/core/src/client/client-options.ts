@@ -53,10 +53,16 @@ export interface ClientOptions {
   providers?: ClientProviderSettings
   /** Retries after the first attempt. Default 2. */
   retries?: number
-  /** Total milliseconds per call, retries and waits included. Default 600 000 (10 minutes). */
+  /**
+   * Total milliseconds per call, retries and waits included. Default 600 000 (10 minutes). For a
+   * stream it runs until the response arrives; the body is then ruled by `idleTimeout` and
+   * `streamTimeout`, so a long generation that keeps sending is never cut.
+   */
   timeout?: number
   /** Milliseconds allowed between two stream chunks. Default 120 000. */
   idleTimeout?: number
+  /** Streams: milliseconds from the response to the end of the body. Default none. */
+  streamTimeout?: number
   /** Largest response body (or stream event) read, in bytes. Default 32 MiB. */
   maxResponseBytes?: number
   /** Headers sent with every call. */

@@ -62,6 +62,7 @@ function resolveOptions(
   validateNumber(options.retries, 'retries', { min: 0, max: 10, integer: true })
   validateNumber(options.timeout, 'timeout', { min: 1 })
   validateNumber(options.idleTimeout, 'idleTimeout', { min: 1 })
+  validateNumber(options.streamTimeout, 'streamTimeout', { min: 1 })
   validateNumber(options.maxResponseBytes, 'maxResponseBytes', { min: 1, integer: true })
   validateHeaders(options.headers, 'headers')
   const providers: Record<string, ProviderSettings> = {}
@@ -96,6 +97,7 @@ function resolveOptions(
       retries: options.retries ?? 2,
       timeout: options.timeout ?? 600_000,
       idleTimeout: options.idleTimeout ?? 120_000,
+      streamTimeout: options.streamTimeout,
       maxResponseBytes: options.maxResponseBytes ?? 32 * 1024 * 1024,
       headers: { ...options.headers },
       logger: options.logger,

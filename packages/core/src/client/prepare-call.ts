@@ -15,6 +15,7 @@ export interface ClientConfig {
   retries: number
   timeout: number
   idleTimeout: number
+  streamTimeout: number | undefined
   maxResponseBytes: number
   headers: Record<string, string>
   logger: SessionLogger | undefined
@@ -35,6 +36,8 @@ export interface PreparedCall {
   timeout: number
   retries: number
   idleTimeout: number
+  /** Streams: milliseconds from the response to the end of the body; undefined for none. */
+  streamTimeout: number | undefined
   maxResponseBytes: number
   signals: AbortSignal[]
   logger: SessionLogger | undefined
@@ -138,6 +141,7 @@ export function prepareCall(
     timeout: request.timeout ?? config.timeout,
     retries: request.retries ?? config.retries,
     idleTimeout: (request as CompletionRequest).idleTimeout ?? config.idleTimeout,
+    streamTimeout: (request as CompletionRequest).streamTimeout ?? config.streamTimeout,
     maxResponseBytes: config.maxResponseBytes,
     signals,
     logger: config.logger,

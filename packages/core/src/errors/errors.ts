@@ -105,11 +105,13 @@ export class SessionClosedError extends LlmError {
 export class TimeoutError extends LlmError {
   override readonly code = 'LLM_TIMEOUT'
   /** Which clock ran out. */
-  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'total'
+  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'total'
 
   constructor(
     message: string,
-    options: LlmErrorOptions & { timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'total' } = {},
+    options: LlmErrorOptions & {
+      timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'total'
+    } = {},
   ) {
     super(message, { retryable: true, ...options })
     this.name = 'TimeoutError'
