@@ -156,20 +156,26 @@ function traceCall(
   let lastChunk = 0
   let firstBatch = false
   let status: number | undefined
+  let headers: Readonly<Record<string, string>> | undefined
   let routed = attributes
   call.observe({
     onAttemptStart({ route }) {
       attemptStarted = performance.now()
       status = undefined
+      headers = undefined
       routed = { ...attributes, ...routeAttributes(call.operation, route) }
     },
-    onAttemptResponse({ run, attempt, status: code, headers }) {
-      status = code
-      if (code >= 200 && code < 300)
-        span.addEvent('llm_session.attempt', attemptAttributes(routed, run, attempt, code, headers))
+    onAttemptResponse(event) {
+      status = event.status
+      headers = event.headers
+      if (status >= 200 && status < 300)
+        span.addEvent(
+          'llm_session.attempt',
+          attemptAttributes(routed, event.run, event.attempt, status, headers),
+        )
     },
     onAttemptError({ run, attempt, error }) {
-      const event = attemptAttributes(routed, run, attempt, status, undefined)
+      const event = attemptAttributes(routed, run, attempt, status, headers)
       event['error.type'] = errorType(error)
       span.addEvent('llm_session.attempt', event)
     },
