@@ -1,5 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api'
-import type { CallMiddleware, CallOutcome, LlmCall } from '../client/call-middleware.js'
+import type { CallEndEvent, CallMiddleware, CallOutcome, LlmCall } from '../client/call-middleware.js'
 import type { ConditionalMiddleware } from '../client/run-with-middleware.js'
 import { InvalidArgumentError } from '../errors/errors.js'
 import type { ChatCompletion } from '../types/chat.js'
@@ -86,7 +86,7 @@ export function createTelemetry(options: unknown): ConditionalMiddleware | undef
   const middleware: CallMiddleware = (call, next) => {
     const otel = otelActive() ? loadOpenTelemetry() : null
     const message = channelHasSubscribers() ? channelMessage(call) : undefined
-    if (otel === null) return message === undefined ? next() : publish(message, call, next)
+    if (otel === null) return message === undefined ? next() : publish(message, call, next, capture)
     return traceCall(otel, valid, capture, call, next, message)
   }
   return { middleware, active: () => otelActive() || channelHasSubscribers() }
@@ -116,10 +116,19 @@ function publish(
   message: LlmCallChannelMessage,
   call: LlmCall,
   next: () => Promise<CallOutcome>,
+  capture: boolean | undefined,
 ): Promise<CallOutcome> {
   const channel = callTracingChannel
+  const base = message.attributes
+  let routed = base
   call.observe({
-    onEnd({ result, error }) {
+    // Without a span (no SDK) the channel's message gets the same final attributes on its own.
+    onAttemptStart({ route }) {
+      if (capture !== undefined) routed = { ...base, ...routeAttributes(call.operation, route) }
+    },
+    onEnd(end) {
+      const { result, error } = end
+      if (capture !== undefined) message.attributes = finalAttributes(call, routed, end, capture)
       if (error !== undefined) {
         message.error = error
         channel.error.publish(message)
@@ -199,18 +208,10 @@ function traceCall(
         instruments.timePerOutputChunk.record(i === 0 ? (now - lastChunk) / 1000 : 0, metric)
       lastChunk = now
     },
-    onEnd({ result, error, abandoned }) {
-      const final: TelemetryAttributes = { ...routed, ...responseAttributes(result) }
-      if (capture && call.operation !== 'embedding')
-        Object.assign(
-          final,
-          contentAttributes(call.request as CompletionRequest, result as ChatCompletion | undefined),
-        )
-      if (abandoned === true) final['llm_session.stream.abandoned'] = true
-      if (error !== undefined) {
-        final['error.type'] = errorType(error)
-        span.setStatus({ code: otel.SpanStatusCode.ERROR, message: errorMessage(error) })
-      }
+    onEnd(end) {
+      const final = finalAttributes(call, routed, end, capture)
+      if (end.error !== undefined)
+        span.setStatus({ code: otel.SpanStatusCode.ERROR, message: errorMessage(end.error) })
       span.setAttributes(final)
       span.end()
       if (message !== undefined) message.attributes = final
@@ -219,7 +220,25 @@ function traceCall(
   })
   const context = otel.trace.setSpan(parent, span)
   const run = () => otel.context.with(context, next)
-  return message === undefined ? run() : publish(message, call, run)
+  return message === undefined ? run() : publish(message, call, run, undefined)
+}
+
+/** The attributes a call ends with: its route, the answer's, content when opted in, error.type. */
+function finalAttributes(
+  call: LlmCall,
+  routed: TelemetryAttributes,
+  { result, error, abandoned }: CallEndEvent,
+  capture: boolean,
+): TelemetryAttributes {
+  const final: TelemetryAttributes = { ...routed, ...responseAttributes(result) }
+  if (capture && call.operation !== 'embedding')
+    Object.assign(
+      final,
+      contentAttributes(call.request as CompletionRequest, result as ChatCompletion | undefined),
+    )
+  if (abandoned === true) final['llm_session.stream.abandoned'] = true
+  if (error !== undefined) final['error.type'] = errorType(error)
+  return final
 }
 
 function attemptAttributes(
