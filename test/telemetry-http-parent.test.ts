@@ -49,22 +49,27 @@ describe('telemetry inside a traced Express app', () => {
   it.each([
     ['/chat', 'req-json-1'],
     ['/chat/stream', 'req-stream-1'],
-  ])('%s: the GenAI span is the child of the server span and the parent of undici’s HTTP span', async (path, requestId) => {
-    sdk.reset()
-    await post(path, requestId)
-    const spans = sdk.spans()
-    const genAi = spans.filter((span) => span.name === 'chat gpt-4o-mini')
-    expect(genAi).toHaveLength(1)
-    const call = genAi[0]!
-    expect(call.attributes['llm_session.request_id']).toBe(requestId)
-    const server = spans.find(
-      (span) => span.kind === SpanKind.SERVER && span.spanContext().spanId === parentOf(call),
-    )
-    expect(server?.attributes['url.path'] ?? server?.attributes['http.target']).toBe(path)
-    const outgoing = spans.filter((span) => span.kind === SpanKind.CLIENT && parentOf(span) === call.spanContext().spanId)
-    expect(outgoing).toHaveLength(1)
-    expect(String(outgoing[0]!.attributes['url.full'])).toBe(`${mock.url}/v1/chat/completions`)
-    // One trace from the test's request to the provider.
-    expect(new Set([server, call, outgoing[0]].map((span) => span?.spanContext().traceId)).size).toBe(1)
-  })
+  ])(
+    '%s: the GenAI span is the child of the server span and the parent of undici’s HTTP span',
+    async (path, requestId) => {
+      sdk.reset()
+      await post(path, requestId)
+      const spans = sdk.spans()
+      const genAi = spans.filter((span) => span.name === 'chat gpt-4o-mini')
+      expect(genAi).toHaveLength(1)
+      const call = genAi[0]!
+      expect(call.attributes['llm_session.request_id']).toBe(requestId)
+      const server = spans.find(
+        (span) => span.kind === SpanKind.SERVER && span.spanContext().spanId === parentOf(call),
+      )
+      expect(server?.attributes['url.path'] ?? server?.attributes['http.target']).toBe(path)
+      const outgoing = spans.filter(
+        (span) => span.kind === SpanKind.CLIENT && parentOf(span) === call.spanContext().spanId,
+      )
+      expect(outgoing).toHaveLength(1)
+      expect(String(outgoing[0]!.attributes['url.full'])).toBe(`${mock.url}/v1/chat/completions`)
+      // One trace from the test's request to the provider.
+      expect(new Set([server, call, outgoing[0]].map((span) => span?.spanContext().traceId)).size).toBe(1)
+    },
+  )
 })

@@ -72,6 +72,8 @@ export {
 export type { LlmCallChannelMessage } from './telemetry/call-tracing-channel.js'
 export { callTracingChannelName } from './telemetry/call-tracing-channel.js'
 export type { TelemetryOptions } from './telemetry/create-telemetry.js'
+export type { SessionMetrics } from './telemetry/observe-session-metrics.js'
+export { observeSessionMetrics } from './telemetry/observe-session-metrics.js'
 export type {
   AssistantMessage,
   ChatCompletion,
