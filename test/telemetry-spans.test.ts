@@ -258,21 +258,21 @@ describe('telemetry spans: abort, embeddings, content, secrets, metrics', () => 
     }
     const duration = ours('gen_ai.client.operation.duration')
     expect(duration.map((point) => point.attributes)).toEqual([attributes])
-    expect((duration[0]?.value as { count: number; buckets: { boundaries: number[] } }).count).toBe(2)
-    expect((duration[0]?.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(
+    expect((duration[0]!.value as { count: number; buckets: { boundaries: number[] } }).count).toBe(2)
+    expect((duration[0]!.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(
       durationBuckets,
     )
     const tokens = ours('gen_ai.client.token.usage')
     expect(
       tokens.map((point) => (point.attributes as Record<string, unknown>)['gen_ai.token.type']).sort(),
     ).toEqual(['input', 'output'])
-    expect((tokens[0]?.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(
+    expect((tokens[0]!.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(
       tokenBuckets,
     )
-    expect((ours('gen_ai.client.operation.time_to_first_chunk')[0]?.value as { count: number }).count).toBe(1)
+    expect((ours('gen_ai.client.operation.time_to_first_chunk')[0]!.value as { count: number }).count).toBe(1)
     // One value per chunk after the first.
     expect(chunks).toBeGreaterThan(3)
-    expect((ours('gen_ai.client.operation.time_per_output_chunk')[0]?.value as { count: number }).count).toBe(
+    expect((ours('gen_ai.client.operation.time_per_output_chunk')[0]!.value as { count: number }).count).toBe(
       chunks - 1,
     )
   })
