@@ -1,10 +1,18 @@
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { CompletionRequest, EmbeddingRequest } from '../types/request.js'
 
-/** What a call does: a completion, a streamed completion, or an embedding. */
+/**
+ * What a call does: a completion, a streamed completion, or an embedding.
+ * @example
+ * if (call.operation === 'stream') call.observe({ onFirstChunk: () => markFirstToken() })
+ */
 export type CallOperation = 'chat' | 'stream' | 'embedding'
 
-/** Where a run of a call goes: provider, model and base URL (never its key or headers). */
+/**
+ * Where a run of a call goes: provider, model and base URL (never its key or headers).
+ * @example
+ * const { provider, model, baseUrl }: CallRouteInfo = call.route
+ */
 export interface CallRouteInfo {
   readonly provider: string
   readonly model: string
@@ -26,25 +34,41 @@ export interface CallRoute {
   headers?: Record<string, string>
 }
 
-/** One HTTP attempt of a run: `run` counts `next()` calls from 1, `attempt` counts retries within it from 1. */
+/**
+ * One HTTP attempt of a run: `run` counts `next()` calls from 1, `attempt` counts retries within it from 1.
+ * @example
+ * call.observe({ onAttemptStart: ({ run, attempt, route }: CallAttemptEvent) => log(run, attempt, route.provider) })
+ */
 export interface CallAttemptEvent {
   readonly run: number
   readonly attempt: number
   readonly route: CallRouteInfo
 }
 
-/** An attempt's response head: rate-limit headers and `retry-after` are in `headers` (lower-cased). */
+/**
+ * An attempt's response head: rate-limit headers and `retry-after` are in `headers` (lower-cased).
+ * @example
+ * call.observe({ onAttemptResponse: ({ status, headers }: CallAttemptResponseEvent) => limits.update(status, headers) })
+ */
 export interface CallAttemptResponseEvent extends CallAttemptEvent {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
 }
 
-/** An attempt that failed: the typed error (a ProviderError carries `status`), or a transport error. */
+/**
+ * An attempt that failed: the typed error (a ProviderError carries `status`), or a transport error.
+ * @example
+ * call.observe({ onAttemptError: ({ error }: CallAttemptErrorEvent) => breaker.failure(error) })
+ */
 export interface CallAttemptErrorEvent extends CallAttemptEvent {
   readonly error: unknown
 }
 
-/** How a call ended: with its result (for streams the assembled completion), an error, or abandoned. */
+/**
+ * How a call ended: with its result (for streams the assembled completion), an error, or abandoned.
+ * @example
+ * call.observe({ onEnd: ({ result }: CallEndEvent) => tokens.correct(result?.usage) })
+ */
 export interface CallEndEvent {
   readonly result?: ChatCompletion | EmbeddingResponse
   readonly error?: unknown
@@ -98,13 +122,20 @@ export interface LlmCall {
 /**
  * What a run resolved with: the route that answered, and for a completion or embedding its result.
  * A stream's run resolves when its response head arrived (status 2xx), before any chunk.
+ * @example
+ * const outcome: CallOutcome = await next()
+ * console.log(outcome.route.provider)
  */
 export interface CallOutcome {
   readonly route: CallRouteInfo
   readonly result: ChatCompletion | EmbeddingResponse | undefined
 }
 
-/** Runs the rest of the chain once: optionally on another route. A stream runs again only before its first chunk. */
+/**
+ * Runs the rest of the chain once: optionally on another route. A stream runs again only before its first chunk.
+ * @example
+ * const outcome = await next({ provider: 'azure', model: 'gpt-4o-eu' })
+ */
 export type CallNext = (route?: CallRoute) => Promise<CallOutcome>
 
 /**

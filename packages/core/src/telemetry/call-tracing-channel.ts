@@ -3,7 +3,11 @@ import type { CallOperation } from '../client/call-middleware.js'
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { TelemetryAttributes } from './gen-ai-attributes.js'
 
-/** The diagnostics_channel TracingChannel every call is published on. */
+/**
+ * The diagnostics_channel TracingChannel every call is published on.
+ * @example
+ * diagnostics_channel.tracingChannel(callTracingChannelName).subscribe(handlers)
+ */
 export const callTracingChannelName = 'llm-session:call'
 
 /**
