@@ -79,7 +79,13 @@ export class CallScope implements LlmCall {
   beginRun(route: CallRoute | undefined): PreparedCall {
     if (this.streamOpened)
       throw new Error('a stream runs again only before its first chunk; this one already answered')
+    if (route !== undefined && (typeof route !== 'object' || route === null))
+      throw new InvalidArgumentError('next() takes a route object or nothing', { field: 'route' })
     const call = route === undefined ? { ...this.#base } : reroute(this.#providers, this.#base, route)
+    if (this.operation === 'embedding' && call.provider.createEmbeddingRequest === undefined)
+      throw new InvalidArgumentError(`provider ${call.providerName} has no embeddings`, {
+        field: 'route.provider',
+      })
     call.scope = this
     this.#run++
     this.#attempt = 0
@@ -144,6 +150,8 @@ function reroute(providers: ClientConfig['providers'], base: PreparedCall, route
     throw new InvalidArgumentError(`middleware routed to unknown provider "${name}"`, {
       field: 'route.provider',
     })
+  if (route.model !== undefined && (typeof route.model !== 'string' || route.model === ''))
+    throw new InvalidArgumentError('route.model must be a non-empty string', { field: 'route.model' })
   validateApiKey(route.apiKey, 'route.apiKey')
   validateBaseUrl(route.baseUrl, 'route.baseUrl')
   validateHeaders(route.headers, 'route.headers')
