@@ -3,7 +3,7 @@
 import { createClient, createSession } from '@llm-session/core'
 import { serveCalls } from './child-ipc.js'
 
-export type TelemetryMode = 'off' | 'no-sdk' | 'api-no-sdk' | 'sdk-batch'
+export type TelemetryMode = 'off' | 'no-sdk' | 'api-no-sdk' | 'sdk-batch' | 'sdk-batch-off'
 
 export interface TelemetryRun {
   mode: TelemetryMode
@@ -12,13 +12,16 @@ export interface TelemetryRun {
   callsPerSecond: number
 }
 
-async function setUp(mode: TelemetryMode): Promise<void> {
+/** Runs `work` as an app's request handler would: inside a context (an incoming request's span). */
+type Within = (work: () => Promise<void>) => Promise<void>
+
+async function setUp(mode: TelemetryMode): Promise<Within> {
   if (mode === 'api-no-sdk') {
     // The API loaded and used by someone else, no SDK registered: its no-op tracer.
     const api = await import('@opentelemetry/api')
     api.trace.getTracer('bench').startSpan('warm').end()
   }
-  if (mode !== 'sdk-batch') return
+  if (mode !== 'sdk-batch' && mode !== 'sdk-batch-off') return (work) => work()
   const api = await import('@opentelemetry/api')
   const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks')
   const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base')
@@ -47,6 +50,11 @@ async function setUp(mode: TelemetryMode): Promise<void> {
       ],
     }),
   )
+  // Both SDK modes run inside a request span, as calls from a traced app do: the context manager's
+  // async hooks are then active in both, and their difference is our telemetry alone.
+  const parent = api.trace.getTracer('bench').startSpan('incoming request')
+  const inside = api.trace.setSpan(api.context.active(), parent)
+  return (work) => api.context.with(inside, work)
 }
 
 serveCalls({
@@ -57,11 +65,12 @@ serveCalls({
     calls: number
     concurrency: number
   }) => {
-    await setUp(payload.mode)
+    const within = await setUp(payload.mode)
     const session = createSession({ tls: { ca: payload.ca } })
     const llm = createClient({
       session,
-      telemetry: payload.mode === 'off' ? false : undefined,
+      // sdk-batch-off: the SDK (and its async-hooks context manager) registered, our telemetry off.
+      telemetry: payload.mode === 'off' || payload.mode === 'sdk-batch-off' ? false : undefined,
       providers: { openai: { apiKey: 'sk-bench', baseUrl: `${payload.url}/v1` } },
     })
     const request = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hi' }] }
@@ -73,10 +82,10 @@ serveCalls({
         }),
       )
     }
-    await loop(Math.max(200, payload.calls / 4))
+    await within(() => loop(Math.max(200, payload.calls / 4)))
     const cpu = process.cpuUsage()
     const started = performance.now()
-    await loop(payload.calls)
+    await within(() => loop(payload.calls))
     const seconds = (performance.now() - started) / 1000
     const used = process.cpuUsage(cpu)
     await session.close()

@@ -89,7 +89,10 @@ export class CallScope implements LlmCall {
     call.scope = this
     this.#run++
     this.#attempt = 0
-    this.#current = { provider: call.providerName, model: call.model, baseUrl: call.baseUrl }
+    this.#current =
+      route === undefined
+        ? this.route
+        : { provider: call.providerName, model: call.model, baseUrl: call.baseUrl }
     return call
   }
 
@@ -99,11 +102,17 @@ export class CallScope implements LlmCall {
   }
 
   attemptResponse(status: number, headers: Record<string, string>): void {
-    this.#emit('onAttemptResponse', { ...this.#attemptEvent(), status, headers })
+    this.#emit('onAttemptResponse', {
+      run: this.#run,
+      attempt: this.#attempt,
+      route: this.#current,
+      status,
+      headers,
+    })
   }
 
   attemptError(error: unknown): void {
-    this.#emit('onAttemptError', { ...this.#attemptEvent(), error })
+    this.#emit('onAttemptError', { run: this.#run, attempt: this.#attempt, route: this.#current, error })
   }
 
   firstChunk(): void {
