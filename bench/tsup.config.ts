@@ -10,6 +10,8 @@ export default defineConfig({
     'src/soak-process.ts',
     'src/parser-process.ts',
     'src/framework-app-process.ts',
+    'src/telemetry-overhead.ts',
+    'src/telemetry-process.ts',
   ],
   format: ['esm'],
   dts: false,
@@ -19,5 +21,15 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   // Peers are measured as installed, not re-bundled (tsup bundles devDependencies by default).
-  external: ['openai', 'ai', '@ai-sdk/openai', 'undici', 'express', 'fastify', 'hono', '@hono/node-server'],
+  external: [
+    'openai',
+    'ai',
+    '@ai-sdk/openai',
+    'undici',
+    'express',
+    'fastify',
+    'hono',
+    '@hono/node-server',
+    /^@opentelemetry\//,
+  ],
 })

@@ -1,4 +1,3 @@
-import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk, ThinkingBlock } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
