@@ -43,6 +43,30 @@ describe.each(packages)('$name as built', ({ folder, name }) => {
       `const m = require('${name}'); console.log(JSON.stringify(Object.keys(m).sort()))`,
       'commonjs',
     )
-    expect(cjs).toEqual(esm.filter((key) => key !== 'default'))
+    if (name === '@llm-session/fastify') {
+      // require() gives the plugin itself (see below), which fastify-plugin also names.
+      expect(cjs.filter((key) => key !== 'default' && key !== 'llmSessionFastify')).toEqual(
+        esm.filter((key) => key !== 'default'),
+      )
+    } else {
+      expect(cjs).toEqual(esm.filter((key) => key !== 'default'))
+    }
+  })
+})
+
+describe('@llm-session/fastify entry points', () => {
+  it('gives the plugin as the default export and as what require() returns, as @fastify/redis does', () => {
+    const esm = loadIn(
+      'fastify',
+      `const m = await import('@llm-session/fastify'); console.log(JSON.stringify([m.default === m.llmSession, typeof m.default]))`,
+      'module',
+    )
+    expect(esm).toEqual([true, 'function'])
+    const cjs = loadIn(
+      'fastify',
+      `const m = require('@llm-session/fastify'); console.log(JSON.stringify([typeof m, m === m.llmSession, m === m.default, typeof m.sendCompletionStream, typeof m.llmErrorHandler]))`,
+      'commonjs',
+    )
+    expect(cjs).toEqual(['function', true, true, 'function', 'function'])
   })
 })
