@@ -70,7 +70,9 @@ function inboundRequestId(request: FastifyRequest): string {
  * Also the default export: `import llmSession from '@llm-session/fastify'`, and `require()` gives it.
  * @example
  * await app.register(llmSession, { session: { connections: 32 } })
- * app.post('/chat', (request) => request.llm.completion(request.body))
+ * app.post('/chat', (request) =>
+ *   request.llm.completion({ model: 'openai/gpt-4o-mini', ...parseUntrustedChatRequest(request.body) }),
+ * )
  */
 export const llmSession = fp(plugin, { name: '@llm-session/fastify', fastify: '5.x' })
 
