@@ -70,3 +70,40 @@ describe('@llm-session/fastify entry points', () => {
     expect(cjs).toEqual(['function', true, true, 'function', 'function'])
   })
 })
+
+describe.each(packages)('$name as published', ({ folder, name }) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as {
+    license: string
+    files: string[]
+    repository: { type: string; url: string; directory: string }
+    homepage: string
+    bugs: { url: string }
+    dependencies?: Record<string, string>
+    peerDependencies?: Record<string, string>
+  }
+
+  it('ships its MIT LICENSE and says where it comes from', () => {
+    expect(manifest.license).toBe('MIT')
+    expect(readFileSync(join(root, 'packages', folder, 'LICENSE'), 'utf8')).toMatch(/^MIT License/)
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: join(root, 'packages', folder),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as Array<{ files: Array<{ path: string }> }>
+    expect(packed[0]?.files.map((file) => file.path)).toContain('LICENSE')
+    expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${folder}` })
+    expect(manifest.homepage).toContain(`packages/${folder}`)
+    expect(manifest.bugs.url).toMatch(/\/issues$/)
+  })
+
+  it.runIf(!['core', 'testing'].includes(folder))(
+    'takes @llm-session/core as a peer, not a dependency',
+    () => {
+      expect(manifest.peerDependencies?.['@llm-session/core']).toBeDefined()
+      expect(manifest.dependencies?.['@llm-session/core']).toBeUndefined()
+      expect(name).toMatch(/^@llm-session\//)
+    },
+  )
+})
