@@ -7,9 +7,66 @@ import { describe, expect, it } from 'vitest'
 import { type ReadmeSnippet, readmeSnippets } from './helpers/readme-snippets.js'
 import { repoRoot } from './helpers/run-node.js'
 
-// The binding READMEs; core's and testing's still show fragments (a call without its setup).
-const readmes = ['express', 'fastify', 'hono', 'nestjs'].map((name) => `packages/${name}/README.md`)
-const snippets = readmes.flatMap((readme) => readmeSnippets(readme))
+// Core's README shows short fragments after its first snippet (a call on `llm`, a route on `app`);
+// a reader takes those names from the page. A fragment gets the declaration of each such name it
+// uses and does not declare itself; the binding READMEs' snippets are complete and get none.
+const pageContext: Record<string, string> = {
+  llm: "declare const llm: import('@llm-session/core').LlmClient",
+  session: "declare const session: import('@llm-session/core').LlmSession",
+  messages: "declare const messages: import('@llm-session/core').ChatMessage[]",
+  request: "declare const request: import('@llm-session/core').CompletionRequest",
+  app: "declare const app: import('express').Express",
+  req: "declare const req: import('express').Request",
+  proxyUrl: 'declare const proxyUrl: string',
+  // The multi-tenant example: an auth middleware put the tenant on the request.
+  tenant: 'declare global { namespace Express { interface Request { tenant: string; tenantKey: string } } }',
+  getWeather: 'declare function getWeather(city: string): Promise<{ celsius: number }>',
+  log: 'declare const log: { error(fields: object, message: string): void }',
+  createClient: "import { createClient } from '@llm-session/core'",
+  createSession: "import { createSession } from '@llm-session/core'",
+  parseUntrustedChatRequest: "import { parseUntrustedChatRequest } from '@llm-session/core'",
+  expect: "import { expect } from 'vitest'",
+}
+
+function withPageContext(snippet: ReadmeSnippet): ReadmeSnippet {
+  if (snippet.readme !== 'packages/core/README.md' && snippet.readme !== 'packages/testing/README.md')
+    return snippet
+  const declared = declaredNames(snippet.code)
+  const context = Object.entries(pageContext)
+    .filter(([name]) => !declared.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code))
+    .map(([, declaration]) => declaration)
+  // On the snippet's last line, so diagnostics keep the README's line numbers.
+  return context.length === 0 ? snippet : { ...snippet, code: `${snippet.code}\n${context.join('\n')}\n` }
+}
+
+function declaredNames(code: string): Set<string> {
+  const names = new Set<string>()
+  const file = ts.createSourceFile('snippet.ts', code, ts.ScriptTarget.ES2022)
+  const bind = (name: ts.BindingName) => {
+    if (ts.isIdentifier(name)) names.add(name.text)
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bind(element.name)
+  }
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause
+      if (clause?.name) names.add(clause.name.text)
+      const bindings = clause?.namedBindings
+      if (bindings && ts.isNamedImports(bindings))
+        for (const element of bindings.elements) names.add(element.name.text)
+      if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text)
+    } else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) bind(declaration.name)
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+      names.add(statement.name.text)
+    }
+  }
+  return names
+}
+
+const readmes = ['core', 'testing', 'express', 'fastify', 'hono', 'nestjs'].map(
+  (name) => `packages/${name}/README.md`,
+)
+const snippets = readmes.flatMap((readme) => readmeSnippets(readme)).map(withPageContext)
 
 // Virtual files beside the test, so imports resolve as in an app of this workspace (Nest 12, ESM);
 // the Nest snippets without top-level await also in the NestJS 11 CommonJS app of test/.
@@ -31,6 +88,8 @@ const options: ts.CompilerOptions = {
   emitDecoratorMetadata: true,
   skipLibCheck: true,
   types: ['node'],
+  // A Node backend: no DOM, so web streams are Node's (as `Readable.fromWeb` expects).
+  lib: ['lib.es2023.d.ts'],
 }
 
 function diagnose(files: Map<string, string>): Map<string, string[]> {
