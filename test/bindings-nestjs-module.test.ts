@@ -3,7 +3,7 @@
 // is refused twice, nested options are checked at forRoot() with the package prefix, and
 // forRootAsync takes an LlmSessionOptionsFactory class.
 import 'reflect-metadata'
-import { InvalidArgumentError } from '@llm-session/core'
+import { createSession, InvalidArgumentError } from '@llm-session/core'
 import {
   LLM_SESSION,
   LLM_SESSION_MODULE_OPTIONS,
@@ -148,12 +148,21 @@ describe('LlmSessionModule setup', () => {
   it('refuses forRoot() imported twice in one app: one session, one middleware', async () => {
     class FeatureModule {}
     Module({ imports: [LlmSessionModule.forRoot()] })(FeatureModule)
+    // Session ids end in a process-wide sequence number: a session made in between would show.
+    const sequence = async () => {
+      const session = createSession()
+      await session.close()
+      return Number(session.id.split('-').at(-1))
+    }
+    const before = await sequence()
     const compiling = Test.createTestingModule({
       imports: [LlmSessionModule.forRoot({ isGlobal: true }), FeatureModule],
     }).compile()
     await expect(compiling).rejects.toThrow(
       /@llm-session\/nestjs: LlmSessionModule\.forRoot\(\) is imported 2 times/,
     )
+    // Refused before either module made its session.
+    expect(await sequence()).toBe(before + 1)
   })
 
   it('refuses LlmSessionModule imported without forRoot(), saying what to import', async () => {

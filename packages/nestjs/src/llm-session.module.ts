@@ -50,7 +50,16 @@ function validateModuleOptions(options: unknown): LlmSessionModuleOptions {
   return valid
 }
 
-function createRuntime(options: LlmSessionModuleOptions | undefined): BindingRuntime {
+function createRuntime(
+  options: LlmSessionModuleOptions | undefined,
+  modules: ModulesContainer,
+): BindingRuntime {
+  // Checked before any session exists: the container holds every module of the app by now.
+  const imported = [...modules.values()].filter((module) => module.metatype === LlmSessionModule).length
+  if (imported > 1)
+    throw new Error(
+      `${label}: LlmSessionModule.forRoot() is imported ${imported} times in this app, which would make ${imported} sessions: import it once, in the root module, with isGlobal: true to make LlmClient injectable everywhere`,
+    )
   if (options === undefined)
     throw new Error(
       `${label}: import LlmSessionModule.forRoot(options) or LlmSessionModule.forRootAsync(...), not LlmSessionModule itself`,
@@ -75,7 +84,7 @@ function createRuntime(options: LlmSessionModuleOptions | undefined): BindingRun
     {
       provide: LLM_SESSION_BINDING,
       useFactory: createRuntime,
-      inject: [{ token: LLM_SESSION_MODULE_OPTIONS, optional: true }],
+      inject: [{ token: LLM_SESSION_MODULE_OPTIONS, optional: true }, ModulesContainer],
     },
     {
       provide: LlmClient,
@@ -98,15 +107,9 @@ function createRuntime(options: LlmSessionModuleOptions | undefined): BindingRun
 export class LlmSessionModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
   constructor(
     @Inject(LLM_SESSION_BINDING) private readonly runtime: BindingRuntime,
-    @Inject(ModulesContainer) modules: ModulesContainer,
     @Optional() @Inject(LLM_SESSION_MODULE_OPTIONS) private readonly options: LlmSessionModuleOptions = {},
   ) {
     super()
-    const imported = [...modules.values()].filter((module) => module.metatype === LlmSessionModule).length
-    if (imported > 1)
-      throw new Error(
-        `${label}: LlmSessionModule.forRoot() is imported ${imported} times in this app, which would make ${imported} sessions: import it once, in the root module, with isGlobal: true to make LlmClient injectable everywhere`,
-      )
   }
 
   /** Validates the options here, at registration, before anything starts. */
