@@ -26,7 +26,18 @@ const latencies = []
 let served = 0
 let done = 0
 
+// A redrawn bar on a terminal; in a pipe or CI, where a carriage return redraws nothing, one line
+// per tenth of the run.
+const interactive = process.stderr.isTTY === true
+let reportedTenth = -1
 function progress() {
+  if (!interactive) {
+    const tenth = Math.floor((done / total) * 10)
+    if (tenth === reportedTenth) return
+    reportedTenth = tenth
+    process.stderr.write(`progress: ${done}/${total}\n`)
+    return
+  }
   const width = 30
   const filled = Math.round((done / total) * width)
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
@@ -51,7 +62,7 @@ async function one(index) {
 
 progress()
 await Promise.all(Array.from({ length: total }, (_, index) => one(index)))
-process.stderr.write('\n')
+if (interactive) process.stderr.write('\n')
 
 const connections = provider.mock ? provider.mock.stats().connections : app.llmSession.stats().socketsOpened
 await caller.close()

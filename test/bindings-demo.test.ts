@@ -11,17 +11,27 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 it('runs the demo to the end: one session, every request served, nothing left open', async () => {
   const env = { ...process.env }
   delete env.OPENAI_API_KEY
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', 'demo.js')], {
-    cwd: root,
-    env,
-    timeout: 50_000,
-  })
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'examples', 'demo.js')],
+    {
+      cwd: root,
+      env,
+      timeout: 50_000,
+    },
+  )
   expect(stdout).toContain('requests served: 400')
   expect(stdout).toContain('sessions created: 1')
   expect(stdout).toMatch(/provider connections: [1-8] \(limit 8\)/)
   expect(stdout).toMatch(/latency ms: p50 [\d.]+, p95 [\d.]+, p99 [\d.]+/)
   expect(stdout).toContain('open connections: 0')
   expect(stdout).toContain('leak warnings: 0')
+  // stderr is a pipe here, as in CI: a progress line per tenth of the run, no carriage-return redraws.
+  expect(stderr).not.toContain('\r')
+  const progress = stderr.split('\n').filter((line) => line.startsWith('progress: '))
+  expect(progress.length).toBeGreaterThanOrEqual(10)
+  expect(progress.length).toBeLessThanOrEqual(11)
+  expect(progress.at(-1)).toBe('progress: 400/400')
 })
 
 it('never prints the provider key in its output', async () => {

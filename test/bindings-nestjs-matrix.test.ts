@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { type MockProvider, startMockProvider } from '@llm-session/testing'
+import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCaller, sseData } from './helpers/describe-binding.js'
 
@@ -75,6 +76,17 @@ describe.each(fixtures)('a NestJS $nest app ($folder)', ({ folder, nest, loads }
       } finally {
         await caller.agent.close()
       }
+    })
+
+    it('sends the caller’s x-request-id through LlmRequestClient injected by class in a service', async () => {
+      const response = await request(`${url}/chat/request-client`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': `matrix-${nest}-${platform}` },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      })
+      expect(response.statusCode).toBe(200)
+      expect(((await response.body.json()) as { object: string }).object).toBe('chat.completion')
+      expect(mock.lastRequest()?.headers['x-request-id']).toBe(`matrix-${nest}-${platform}`)
     })
 
     it('closes its owned session on SIGTERM and exits 0', async () => {

@@ -1,16 +1,37 @@
 import { mapLlmErrorToHttp } from '@llm-session/core'
-import type { ErrorRequestHandler } from 'express'
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express'
 
 /**
  * Opt-in error middleware: answers `LlmError`s with an OpenAI-style JSON error (429 with Retry-After,
  * 504 on timeouts, 502 on provider failures, 400 on bad input) and passes anything else on.
+ * `app.use(llmErrorHandler)`, without parentheses, works too: the function is its own handler.
  * @example
  * app.use(llmErrorHandler())
  */
-export function llmErrorHandler(): ErrorRequestHandler {
-  return (error, _request, response, next) => {
-    const mapped = mapLlmErrorToHttp(error)
-    if (mapped === undefined || response.headersSent) return next(error)
-    response.status(mapped.status).set(mapped.headers).json(mapped.body)
+export function llmErrorHandler(): ErrorRequestHandler
+export function llmErrorHandler(
+  error: unknown,
+  request: Request,
+  response: Response,
+  next: NextFunction,
+): void
+export function llmErrorHandler(
+  error?: unknown,
+  request?: Request,
+  response?: Response,
+  next?: NextFunction,
+): ErrorRequestHandler | undefined {
+  // Four parameters, so Express takes the bare function for an error handler (it counts them):
+  // `app.use(llmErrorHandler)` answers errors instead of being skipped for them and hanging others.
+  if (response !== undefined && next !== undefined) {
+    handleLlmError(error, request as Request, response, next)
+    return undefined
   }
+  return handleLlmError
+}
+
+function handleLlmError(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  const mapped = mapLlmErrorToHttp(error)
+  if (mapped === undefined || response.headersSent) next(error)
+  else response.status(mapped.status).set(mapped.headers).json(mapped.body)
 }

@@ -20,8 +20,11 @@ export interface LlmSessionMiddleware extends RequestHandler {
   /** The app client, for code outside a request (jobs, start-up checks). */
   readonly client: LlmClient
   readonly session: LlmSession
-  /** Closes an owned session after `server` has closed, i.e. after in-flight requests finished. */
-  attach(server: ClosableServer): LlmSessionMiddleware
+  /**
+   * Closes an owned session after `server` has closed, i.e. after in-flight requests finished.
+   * Returns `server`, so `const server = llm.attach(app.listen(3000))` keeps the server to close.
+   */
+  attach<Server extends ClosableServer>(server: Server): Server
   /** Closes an owned session (or a borrowed one with `closeSession: true`). Idempotent. */
   close(): Promise<void>
 }
@@ -35,9 +38,16 @@ export interface LlmSessionMiddleware extends RequestHandler {
  * app.post('/chat', async (req, res) =>
  *   res.json(await req.llm.completion({ model: 'openai/gpt-4o-mini', ...parseUntrustedChatRequest(req.body) })),
  * )
- * llm.attach(app.listen(3000))
+ * const server = llm.attach(app.listen(3000))
+ * process.once('SIGTERM', () => server.close()) // then the session closes
  */
-export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
+export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware
+export function llmSession(options?: LlmSessionOptions, ...misuse: unknown[]): LlmSessionMiddleware {
+  // Express calls a middleware with (req, res, next): `app.use(llmSession)` lands here.
+  if (misuse.length > 0)
+    throw new TypeError(
+      '@llm-session/express: llmSession is a factory: write app.use(llmSession()) (or const llm = llmSession(options); app.use(llm)), not app.use(llmSession)',
+    )
   const runtime = createBindingRuntime(options, { framework: 'express' })
 
   function middleware(request: Request, response: Response, next: NextFunction): void {
@@ -60,9 +70,9 @@ export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
   return Object.assign(middleware, {
     client: runtime.client,
     session: runtime.session,
-    attach(server: ClosableServer) {
+    attach<Server extends ClosableServer>(server: Server): Server {
       server.once('close', () => void runtime.close())
-      return middleware as LlmSessionMiddleware
+      return server
     },
     close: () => runtime.close(),
   })

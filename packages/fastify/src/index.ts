@@ -1,5 +1,5 @@
 export type { ChatStreamSource as CompletionStreamLike } from '@llm-session/core'
 export { llmErrorHandler } from './llm-error-handler.js'
 export type { LlmSessionPluginOptions } from './llm-session-plugin.js'
-export { llmSession } from './llm-session-plugin.js'
+export { llmSession, llmSession as default } from './llm-session-plugin.js'
 export { sendCompletionStream } from './send-completion-stream.js'

@@ -12,6 +12,11 @@ export function llmErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  // `app.setErrorHandler(llmErrorHandler())` calls the handler itself at setup, with nothing.
+  if (reply === undefined)
+    throw new TypeError(
+      '@llm-session/fastify: llmErrorHandler is the handler itself: write app.setErrorHandler(llmErrorHandler), without parentheses',
+    )
   const mapped = mapLlmErrorToHttp(error)
   if (mapped === undefined) return reply.send(error)
   const level = mapped.status >= 500 ? 'error' : 'info'

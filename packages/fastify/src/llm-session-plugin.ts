@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import {
   type BindingOptions,
@@ -16,6 +17,10 @@ const scopedClients = new WeakMap<FastifyRequest, LlmClient>()
 const responses = new WeakMap<FastifyRequest, ServerResponse>()
 
 const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options) => {
+  if (app === undefined)
+    throw new TypeError(
+      '@llm-session/fastify: llmSession is the plugin itself: write app.register(llmSession, options), not app.register(llmSession())',
+    )
   if (app.hasDecorator('llm'))
     throw new Error(
       '@llm-session/fastify is already registered on this instance: register it once, at the root (one session per app)',
@@ -37,7 +42,7 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
         const response = responses.get(this)
         scoped = runtime.requestClient({
           ...(response === undefined ? {} : { signal: createResponseCloseSignal(response) }),
-          requestId: String(this.id),
+          requestId: inboundRequestId(this),
         })
         scopedClients.set(this, scoped)
       }
@@ -51,10 +56,18 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
   })
 }
 
+// The caller's x-request-id, else a random UUID: Fastify's default `request.id` ('req-1', 'req-2'...)
+// is a per-process counter, which collides across instances in the provider's logs.
+function inboundRequestId(request: FastifyRequest): string {
+  const header = request.headers['x-request-id']
+  return typeof header === 'string' && header !== '' ? header : randomUUID()
+}
+
 /**
  * The Fastify plugin: one llm-session session per app, `app.llm` (the client) and `request.llm` (a
- * client that carries `request.id` as `x-request-id` and aborts the provider call when the caller
+ * client that sends the inbound `x-request-id` (or a random UUID) upstream and aborts the provider call when the caller
  * disconnects). An owned session closes in `onClose`.
+ * Also the default export: `import llmSession from '@llm-session/fastify'`, and `require()` gives it.
  * @example
  * await app.register(llmSession, { session: { connections: 32 } })
  * app.post('/chat', (request) =>

@@ -10,6 +10,11 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
  * app.onError(llmErrorHandler)
  */
 export const llmErrorHandler: ErrorHandler = (error: Error, c: Context) => {
+  // `app.onError(llmErrorHandler())` calls the handler itself at setup, with nothing.
+  if (c === undefined)
+    throw new TypeError(
+      '@llm-session/hono: llmErrorHandler is the handler itself: write app.onError(llmErrorHandler), without parentheses',
+    )
   const mapped = mapLlmErrorToHttp(error)
   if (mapped !== undefined) return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers)
   if (error instanceof HTTPException) return error.getResponse()

@@ -24,8 +24,11 @@ export interface ClosableServer {
 export interface LlmSessionMiddleware extends MiddlewareHandler<LlmSessionEnv> {
   readonly client: LlmClient
   readonly session: LlmSession
-  /** Closes an owned session after `server` has closed, i.e. after in-flight requests finished. */
-  attach(server: ClosableServer): LlmSessionMiddleware
+  /**
+   * Closes an owned session after `server` has closed, i.e. after in-flight requests finished.
+   * Returns `server`, so `const server = llm.attach(serve(...))` keeps the server to close.
+   */
+  attach<Server extends ClosableServer>(server: Server): Server
   /** Closes an owned session (or a borrowed one with `closeSession: true`). Idempotent. */
   close(): Promise<void>
 }
@@ -40,9 +43,16 @@ export interface LlmSessionMiddleware extends MiddlewareHandler<LlmSessionEnv> {
  * app.post('/chat', async (c) =>
  *   c.json(await c.var.llm.completion({ model, ...parseUntrustedChatRequest(await c.req.json()) })),
  * )
- * llm.attach(serve({ fetch: app.fetch, port: 3000 }))
+ * const server = llm.attach(serve({ fetch: app.fetch, port: 3000 }))
+ * process.once('SIGTERM', () => server.close()) // then the session closes
  */
-export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
+export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware
+export function llmSession(options?: LlmSessionOptions, ...misuse: unknown[]): LlmSessionMiddleware {
+  // Hono calls a middleware with (c, next): `app.use(llmSession)` lands here.
+  if (misuse.length > 0)
+    throw new TypeError(
+      '@llm-session/hono: llmSession is a factory: write app.use(llmSession()) (or const llm = llmSession(options); app.use(llm)), not app.use(llmSession)',
+    )
   const runtime = createBindingRuntime(options, { framework: 'hono' })
   const middleware = createMiddleware<LlmSessionEnv>(async (c, next) => {
     const requestId = readRequestId(c.get('requestId' as never)) ?? c.req.header('x-request-id')
@@ -52,9 +62,9 @@ export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {
   return Object.assign(middleware, {
     client: runtime.client,
     session: runtime.session,
-    attach(server: ClosableServer) {
+    attach<Server extends ClosableServer>(server: Server): Server {
       server.once('close', () => void runtime.close())
-      return middleware as LlmSessionMiddleware
+      return server
     },
     close: () => runtime.close(),
   })

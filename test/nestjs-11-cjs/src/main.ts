@@ -8,6 +8,7 @@ import {
   Llm,
   LlmClient,
   LlmExceptionFilter,
+  LlmRequestClient,
   LlmSessionModule,
   type NestResponse,
   sendCompletionStream,
@@ -29,6 +30,8 @@ class ChatService {
   // LlmClient by its class, through the metadata tsc emits, as an app would write it.
   constructor(
     readonly llm: LlmClient,
+    // The request-bound client, also by its class: each call goes through the current request's client.
+    readonly requestLlm: LlmRequestClient,
     @InjectLlmSession() readonly session: LlmSession,
   ) {}
 }
@@ -47,6 +50,12 @@ class ChatController {
   @HttpCode(200)
   answerWithAppClient(@Body() body: ChatBody) {
     return this.chat.llm.completion({ model, messages: body.messages })
+  }
+
+  @Post('chat/request-client')
+  @HttpCode(200)
+  answerWithRequestClient(@Body() body: ChatBody) {
+    return this.chat.requestLlm.completion({ model, messages: body.messages })
   }
 
   @Post('chat/stream')

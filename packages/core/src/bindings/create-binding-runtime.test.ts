@@ -27,6 +27,16 @@ describe('validateBindingOptions', () => {
     expect(fieldOf({ closeSession: 'true' })).toBe('closeSession')
   })
 
+  it('checks nested session and client options, naming their path', () => {
+    expect(fieldOf({ session: { connections: 0 } })).toBe('session.connections')
+    expect(fieldOf({ session: { conections: 2 } })).toBe('session.conections')
+    expect(fieldOf({ client: { retries: 99 } })).toBe('client.retries')
+    expect(fieldOf({ client: { providers: { opnai: {} } } })).toBe('client.providers.opnai')
+    expect(() => validateBindingOptions({ session: { connections: 0 } }, settings)).toThrow(
+      /^@llm-session\/express: session\.connections: connections must be/,
+    )
+  })
+
   it('accepts nothing, and the three known options', () => {
     expect(validateBindingOptions(undefined, settings)).toEqual({})
     expect(

@@ -1,7 +1,10 @@
+import type { Dispatcher } from 'undici'
 import type { ClientOptions } from '../client/client-options.js'
+import { createClient } from '../client/create-client.js'
 import { InvalidArgumentError } from '../errors/errors.js'
 import type { LlmSession } from '../session/create-session.js'
 import type { SessionOptions } from '../session/session-options.js'
+import { validateSessionOptions } from '../session/validate-session-options.js'
 
 /** The options every framework binding takes: `{ session?, client?, closeSession? }`. */
 export interface BindingOptions {
@@ -32,7 +35,8 @@ export function isSession(value: unknown): value is LlmSession {
 
 /**
  * Checks a binding's options before anything is created and throws an `InvalidArgumentError` naming
- * the field (an unknown option is named as its own field). `framework` prefixes the message, so it
+ * the field (an unknown option is named as its own field; a nested one by its path, e.g.
+ * `session.connections`, `client.providers.opnai`). `framework` prefixes the message, so it
  * says where the options came from. Returns the options, typed.
  * @example
  * static forRoot(options) {
@@ -69,5 +73,24 @@ export function validateBindingOptions(options: unknown, settings: { framework: 
     })
   if (closeSession !== undefined && typeof closeSession !== 'boolean')
     throw new InvalidArgumentError(`${label}: closeSession must be a boolean`, { field: 'closeSession' })
+  if (session !== undefined && !isSession(session))
+    checkNested(label, 'session', () => validateSessionOptions(session))
+  // The client's own checks, run on a dispatcher that is never called: one place holds its rules,
+  // and nothing is created or opened.
+  if (client !== undefined)
+    checkNested(label, 'client', () => createClient({ ...client, session: inertDispatcher }))
   return options as BindingOptions
+}
+
+const inertDispatcher = { dispatch: () => false } as unknown as Dispatcher
+
+// Prefixes a nested option's error with the package and the option's path (`session.connections`).
+function checkNested(label: string, prefix: string, check: () => void): void {
+  try {
+    check()
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error
+    const field = error.field === undefined || error.field === 'options' ? prefix : `${prefix}.${error.field}`
+    throw new InvalidArgumentError(`${label}: ${field}: ${error.message}`, { field, cause: error })
+  }
 }
