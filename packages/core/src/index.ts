@@ -51,6 +51,29 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { MemoryLimitStore, MemoryLimitStoreOptions } from './fleet/create-memory-limit-store.js'
+export { createMemoryLimitStore } from './fleet/create-memory-limit-store.js'
+export type {
+  Lease,
+  LeaseSettlement,
+  LimiterRequest,
+  RateLimiter,
+  RateLimiterOptions,
+} from './fleet/create-rate-limiter.js'
+export { createRateLimiter } from './fleet/create-rate-limiter.js'
+export { estimateCallTokens } from './fleet/estimate-call-tokens.js'
+export type {
+  AcquireRequest,
+  AcquireResult,
+  CallOutcome,
+  CooldownPolicy,
+  DeploymentLimits,
+  LimitName,
+  LimitStore,
+  ObservedProviderLimits,
+  SettleRequest,
+} from './fleet/limit-store.js'
+export { readProviderLimits } from './fleet/read-provider-limits.js'
 export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'

@@ -1,0 +1,201 @@
+import { InvalidArgumentError } from '../errors/errors.js'
+import {
+  type AcquireRequest,
+  type AcquireResult,
+  type DeploymentLimits,
+  defaultWindowMs,
+  type LimitStore,
+  type SettleRequest,
+} from './limit-store.js'
+
+/**
+ * Each limit is a token bucket (GCRA): it refills continuously, as providers' limits do, and holds
+ * a full window's worth. The bucket leaves this share of the window unused so calls granted a few
+ * ms apart and arriving closer together at the provider stay under its limit (the Redis script
+ * uses the same figure).
+ */
+export const burstMarginShare = 0.02
+
+/** `theoretical arrival time` of one bucket: full when it is <= now. */
+interface DeploymentState {
+  requestTat: number
+  tokenTat: number
+  leases: Map<string, number>
+  cooldownUntil: number
+  failures: number
+  failureWindowEnd: number
+}
+
+/**
+ * Options of `createMemoryLimitStore()`.
+ * @example
+ * const local = createMemoryLimitStore({ share: 0.25 }) // a quarter of each limit, e.g. one of 4 instances
+ */
+export interface MemoryLimitStoreOptions {
+  /** The part of each limit this store hands out, in (0, 1]. Default 1. */
+  share?: number
+  /** The clock, in ms. Default `performance.now`-based. */
+  now?: () => number
+}
+
+/**
+ * The in-memory store; it decides synchronously.
+ * @example
+ * const result = createMemoryLimitStore().acquire({ key, limits, tokens: 100, leaseId, leaseMs: 60_000 })
+ */
+export interface MemoryLimitStore extends LimitStore {
+  acquire(request: AcquireRequest): AcquireResult
+}
+
+/** One bucket step: the new arrival time when `cost` fits, else how long until it does. */
+export function takeFromBucket(
+  tat: number,
+  now: number,
+  cost: number,
+  limit: number,
+  windowMs: number,
+): { tat: number; waitMs: number } {
+  const interval = windowMs / limit
+  const budget = windowMs * (1 - burstMarginShare)
+  if (cost * interval > budget) return { tat, waitMs: Number.POSITIVE_INFINITY }
+  const next = Math.max(tat, now) + cost * interval
+  const over = next - now - budget
+  return over <= 0 ? { tat: next, waitMs: 0 } : { tat, waitMs: over }
+}
+
+/** Pulls a bucket down to what the provider says is left; never loosens it. */
+export function tightenBucket(
+  tat: number,
+  now: number,
+  remaining: number,
+  limit: number,
+  windowMs: number,
+): number {
+  const interval = windowMs / limit
+  const budget = windowMs * (1 - burstMarginShare)
+  const floor = now + budget - remaining * interval
+  return Math.max(tat, floor)
+}
+
+/** The limits times a share; concurrency keeps at least one slot. */
+export function scaleLimits(limits: DeploymentLimits, share: number): DeploymentLimits {
+  if (share === 1) return limits
+  const scaled: DeploymentLimits = { windowMs: limits.windowMs }
+  if (limits.requestsPerMinute !== undefined) scaled.requestsPerMinute = limits.requestsPerMinute * share
+  if (limits.tokensPerMinute !== undefined) scaled.tokensPerMinute = limits.tokensPerMinute * share
+  if (limits.maxConcurrent !== undefined)
+    scaled.maxConcurrent = Math.max(1, Math.floor(limits.maxConcurrent * share))
+  return scaled
+}
+
+/**
+ * The default store: limits and cooldowns for this process only. One instance works with no setup;
+ * a fleet shares state through `@llm-session/redis`, which falls back to this store when Redis is away.
+ * @example
+ * const store = createMemoryLimitStore()
+ * const llm = createClient({ limits: { store }, deployments: { chat: [{ model: 'openai/gpt-4o', limits: { requestsPerMinute: 500 } }] } })
+ */
+export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): MemoryLimitStore {
+  const share = options.share ?? 1
+  if (typeof share !== 'number' || !(share > 0 && share <= 1))
+    throw new InvalidArgumentError('share must be a number in (0, 1]', { field: 'share' })
+  const now = options.now ?? (() => performance.now())
+  const states = new Map<string, DeploymentState>()
+  const stateOf = (key: string): DeploymentState => {
+    let state = states.get(key)
+    if (state === undefined) {
+      state = {
+        requestTat: 0,
+        tokenTat: 0,
+        leases: new Map(),
+        cooldownUntil: 0,
+        failures: 0,
+        failureWindowEnd: 0,
+      }
+      states.set(key, state)
+    }
+    return state
+  }
+
+  return {
+    acquire(request: AcquireRequest): AcquireResult {
+      const state = stateOf(request.key)
+      const limits = scaleLimits(request.limits, share)
+      const windowMs = limits.windowMs ?? defaultWindowMs
+      const at = now()
+      if (state.cooldownUntil > at)
+        return { granted: false, limit: 'cooldown', waitMs: state.cooldownUntil - at }
+      if (limits.maxConcurrent !== undefined) {
+        let soonest = Number.POSITIVE_INFINITY
+        for (const [id, expires] of state.leases) {
+          if (expires <= at) state.leases.delete(id)
+          else soonest = Math.min(soonest, expires)
+        }
+        if (state.leases.size >= limits.maxConcurrent)
+          return { granted: false, limit: 'concurrency', waitMs: soonest - at }
+      }
+      let requestTat = state.requestTat
+      if (limits.requestsPerMinute !== undefined) {
+        const step = takeFromBucket(requestTat, at, 1, limits.requestsPerMinute, windowMs)
+        if (step.waitMs > 0) return { granted: false, limit: 'requests', waitMs: step.waitMs }
+        requestTat = step.tat
+      }
+      if (limits.tokensPerMinute !== undefined) {
+        const step = takeFromBucket(state.tokenTat, at, request.tokens, limits.tokensPerMinute, windowMs)
+        if (step.waitMs > 0) return { granted: false, limit: 'tokens', waitMs: step.waitMs }
+        state.tokenTat = step.tat
+      }
+      state.requestTat = requestTat
+      if (limits.maxConcurrent !== undefined) state.leases.set(request.leaseId, at + request.leaseMs)
+      return { granted: true }
+    },
+
+    settle(request: SettleRequest): void {
+      const state = stateOf(request.key)
+      const limits = scaleLimits(request.limits, share)
+      const windowMs = limits.windowMs ?? defaultWindowMs
+      const at = now()
+      state.leases.delete(request.leaseId)
+      if (limits.tokensPerMinute !== undefined && request.tokensUsed !== undefined)
+        state.tokenTat += ((request.tokensUsed - request.tokensReserved) * windowMs) / limits.tokensPerMinute
+      const observed = request.observed
+      if (observed?.remainingRequests !== undefined && limits.requestsPerMinute !== undefined)
+        state.requestTat = tightenBucket(
+          state.requestTat,
+          at,
+          observed.remainingRequests * share,
+          limits.requestsPerMinute,
+          windowMs,
+        )
+      if (observed?.remainingTokens !== undefined && limits.tokensPerMinute !== undefined)
+        state.tokenTat = tightenBucket(
+          state.tokenTat,
+          at,
+          observed.remainingTokens * share,
+          limits.tokensPerMinute,
+          windowMs,
+        )
+      if (request.outcome === 'success') state.failures = 0
+      else if (request.outcome === 'rate-limited')
+        state.cooldownUntil = Math.max(
+          state.cooldownUntil,
+          at + (request.cooldownMs ?? request.policy.cooldownMs),
+        )
+      else if (request.outcome === 'failed') {
+        if (at > state.failureWindowEnd) {
+          state.failures = 0
+          state.failureWindowEnd = at + request.policy.failureWindowMs
+        }
+        if (++state.failures >= request.policy.failures) {
+          state.cooldownUntil = Math.max(state.cooldownUntil, at + request.policy.cooldownMs)
+          state.failures = 0
+        }
+      }
+    },
+
+    cooldownLeftMs(key: string): number {
+      const state = states.get(key)
+      return state === undefined ? 0 : Math.max(0, state.cooldownUntil - now())
+    },
+  }
+}
