@@ -65,9 +65,9 @@ export { estimateCallTokens } from './fleet/estimate-call-tokens.js'
 export type {
   AcquireRequest,
   AcquireResult,
-  CallOutcome,
   CooldownPolicy,
   DeploymentLimits,
+  DeploymentOutcome,
   LimitName,
   LimitStore,
   ObservedProviderLimits,

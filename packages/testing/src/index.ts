@@ -21,3 +21,5 @@ export type {
 } from './mock-provider/start-mock-provider.js'
 export { startMockProvider } from './mock-provider/start-mock-provider.js'
 export type { MockServiceAccount } from './providers/token-endpoint.js'
+export type { RedisServer } from './redis/start-redis-server.js'
+export { hasRedisServer, startRedisServer } from './redis/start-redis-server.js'

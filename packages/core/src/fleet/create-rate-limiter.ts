@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { RateLimitError } from '../errors/errors.js'
 import type {
   AcquireResult,
-  CallOutcome,
+  DeploymentOutcome,
   CooldownPolicy,
   DeploymentLimits,
   LimitName,
@@ -34,7 +34,7 @@ export interface LimiterRequest {
 
 /** How a granted call ended, given back to the store. */
 export interface LeaseSettlement {
-  outcome: CallOutcome
+  outcome: DeploymentOutcome
   tokensUsed?: number | undefined
   cooldownMs?: number | undefined
   observed?: ObservedProviderLimits | undefined

@@ -55,7 +55,7 @@ export interface ObservedProviderLimits {
 }
 
 /** How a call ended, for the deployment's health. */
-export type CallOutcome = 'success' | 'rate-limited' | 'failed' | 'cancelled'
+export type DeploymentOutcome = 'success' | 'rate-limited' | 'failed' | 'cancelled'
 
 /**
  * When repeated failures put a deployment in cooldown.
@@ -80,7 +80,7 @@ export interface SettleRequest {
   tokensReserved: number
   /** Tokens the answer reported; undefined keeps the estimate. */
   tokensUsed?: number
-  outcome: CallOutcome
+  outcome: DeploymentOutcome
   /** For `rate-limited`: the provider's `retry-after`, else the policy's cooldown. */
   cooldownMs?: number
   policy: Required<CooldownPolicy>
