@@ -12,6 +12,7 @@ export type {
   MockReplyContext,
   MockToolCall,
 } from './mock-provider/mock-provider-options.js'
+export type { MockRateLimits } from './mock-provider/mock-rate-limits.js'
 export type { MockCounterName, MockProviderStats } from './mock-provider/mock-stats.js'
 export type {
   MockConnectionInfo,

@@ -61,7 +61,11 @@ export async function sendHead(
   headers: OutgoingHttpHeaders,
 ): Promise<void> {
   await wait(exchange, exchange.options.latencyMs)
-  exchange.res.writeHead(status, { 'x-request-id': `req_mock_${exchange.sequence}`, ...headers })
+  exchange.res.writeHead(status, {
+    'x-request-id': `req_mock_${exchange.sequence}`,
+    ...headers,
+    ...exchange.rateLimitHeaders?.(),
+  })
   // Send the headers now: a stream's first bytes must not wait for its first chunk.
   exchange.res.flushHeaders()
 }
