@@ -2,6 +2,9 @@
 // a burst of concurrent chat requests (JSON and streamed), and a report read from real counters.
 import { Agent, request } from 'undici'
 import { buildApp, chooseProvider } from './fastify/app.js'
+import { startTraceSummary, traceRequested } from './trace-summary.js'
+
+const tracing = traceRequested() ? startTraceSummary() : undefined
 
 let leakWarnings = 0
 process.on('warning', (warning) => {
@@ -15,6 +18,7 @@ const app = await buildApp({
   model: provider.model,
   llm: { session: { ...provider.session, connections: limit }, client: provider.client },
 })
+tracing?.watch(app.llmSession)
 const url = await app.listen({ port: 0, host: '127.0.0.1' })
 const caller = new Agent({ connections: 64 })
 const sessions = new Set()
@@ -51,6 +55,7 @@ process.stderr.write('\n')
 
 const connections = provider.mock ? provider.mock.stats().connections : app.llmSession.stats().socketsOpened
 await caller.close()
+await tracing?.print()
 await app.close()
 let open = app.llmSession.stats().socketsOpen
 if (provider.mock) {

@@ -14,6 +14,20 @@ export { pipeChatStreamToResponse } from './bindings/pipe-chat-stream-to-respons
 export type { BindingOptions } from './bindings/validate-binding-options.js'
 export { validateBindingOptions } from './bindings/validate-binding-options.js'
 export { getCallInfo } from './client/call-info.js'
+export type {
+  CallAttemptErrorEvent,
+  CallAttemptEvent,
+  CallAttemptResponseEvent,
+  CallEndEvent,
+  CallMiddleware,
+  CallNext,
+  CallObserver,
+  CallOperation,
+  CallOutcome,
+  CallRoute,
+  CallRouteInfo,
+  LlmCall,
+} from './client/call-middleware.js'
 export { ChatStream } from './client/chat-stream.js'
 export type {
   AzureProviderSettings,
@@ -84,6 +98,11 @@ export {
   assembleChatCompletion,
   createChatCompletionAssembler,
 } from './streaming/chat-completion-assembler.js'
+export type { LlmCallChannelMessage } from './telemetry/call-tracing-channel.js'
+export { callTracingChannelName } from './telemetry/call-tracing-channel.js'
+export type { TelemetryOptions } from './telemetry/create-telemetry.js'
+export type { SessionMetrics } from './telemetry/observe-session-metrics.js'
+export { observeSessionMetrics } from './telemetry/observe-session-metrics.js'
 export type {
   AssistantMessage,
   ChatCompletion,

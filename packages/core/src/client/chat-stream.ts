@@ -11,16 +11,11 @@ import type { ChatCompletion, ChatCompletionChunk } from '../types/chat.js'
 import type { CallInfo, CompletionRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { getCallInfo, setCallInfo } from './call-info.js'
+import type { CallScope } from './call-scope.js'
 import { discardBody, type HttpResponse } from './http-transport.js'
+import { openStream, openStreamWithMiddleware, reportChunks } from './open-stream.js'
 import type { PreparedCall } from './prepare-call.js'
-import {
-  callInfoOf,
-  providerCallContext,
-  responseContext,
-  sendChecked,
-  toCallError,
-  withRetries,
-} from './run-call.js'
+import { callInfoOf, responseContext, toCallError } from './run-call.js'
 
 const abortError = (message: string) => new DOMException(message, 'AbortError')
 
@@ -120,7 +115,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
 
   // Yields the chunks of each network read together; ChunkIterator hands them out one by one.
   async *#run(): AsyncGenerator<ChatCompletionChunk[], void, undefined> {
-    const call = this.#call
+    let call = this.#call
     const control = createCallControl(call.timeout, call.signals)
     this.#control = control
     if (this.#pendingAbort !== undefined) control.abort(this.#pendingAbort)
@@ -129,15 +124,17 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     let info: CallInfo | undefined
     let idleTimer: NodeJS.Timeout | undefined
     let completed = false
+    let scope: CallScope | undefined
+    let failure: unknown
     try {
-      const sent = await withRetries(call, control, async () => {
-        const request = await call.provider.createChatRequest(
-          this.#request,
-          providerCallContext(call, control),
-          { stream: true },
-        )
-        return sendChecked(call, control, request)
-      })
+      let sent: { value: HttpResponse; attempts: number }
+      if (call.middleware === undefined) sent = await openStream(call, control, this.#request)
+      else {
+        const through = await openStreamWithMiddleware(call, control, this.#request)
+        sent = through.value.sent
+        call = through.value.call
+        scope = through.scope
+      }
       response = sent.value
       info = callInfoOf(call, response, sent.attempts, 0)
       setCallInfo(this, info)
@@ -164,6 +161,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         // After the terminator, drain the rest so the socket can be reused.
         if (!mapper.finished) {
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
+          if (scope !== undefined && batch.length > 0) reportChunks(scope, batch.length)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
           if (batch.length > 0) yield batch
           if (failed) throw error
@@ -174,6 +172,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       clearTimeout(idleTimer)
       if (!mapper.finished) {
         const { batch, failed, error } = mapEvents(decoder.end(), mapper, assembler)
+        if (scope !== undefined && batch.length > 0) reportChunks(scope, batch.length)
         if (batch.length > 0) yield batch
         if (failed) throw error
       }
@@ -184,9 +183,12 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           requestId: context.requestId,
         })
       completed = true
-      this.#settle.resolve(assembler.result())
+      const result = assembler.result()
+      scope?.end({ result })
+      this.#settle.resolve(result)
     } catch (raw) {
       const error = control.translate(toStreamError(raw, call, response))
+      failure = error
       this.#settle.reject(error)
       throw error
     } finally {
@@ -196,6 +198,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         this.#settle.reject(abortError('The stream was closed before its end'))
       }
       if (info !== undefined) info.latencyMs = Math.round(performance.now() - started)
+      // Ended once: by its result, its error, or here when its reader stopped reading.
+      scope?.end(failure === undefined ? { abandoned: true } : { error: failure })
       control.dispose()
     }
   }

@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici'
 import type { LlmSession } from '../session/create-session.js'
 import type { SessionLogger, SessionOptions } from '../session/session-options.js'
+import type { TelemetryOptions } from '../telemetry/create-telemetry.js'
 import type { SessionLike } from '../types/request.js'
+import type { CallMiddleware } from './call-middleware.js'
 
 /**
  * One provider's section of the client config.
@@ -60,6 +62,10 @@ export interface ClientOptions {
   /** Headers sent with every call. */
   headers?: Record<string, string>
   logger?: SessionLogger
+  /** Run around every call, first outermost: limits, routing, fallbacks. See "Extending a call". */
+  middleware?: CallMiddleware[]
+  /** OTel spans and metrics and the `llm-session:call` channel; on by default (free while nothing listens), `false` turns it off. */
+  telemetry?: boolean | TelemetryOptions
 }
 
 /**

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/errors.js'
 import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
 import { createSession, type LlmSession } from '../session/create-session.js'
 import type { SessionOptions } from '../session/session-options.js'
+import { createTelemetry } from '../telemetry/create-telemetry.js'
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { CompletionRequest, EmbeddingRequest } from '../types/request.js'
 import { ChatStream } from './chat-stream.js'
@@ -16,6 +17,7 @@ import {
 } from './client-options.js'
 import { type ClientConfig, prepareCall } from './prepare-call.js'
 import { runCompletion, runEmbedding } from './run-call.js'
+import { createCallPipeline } from './run-with-middleware.js'
 import { validateApiKey, validateBaseUrl, validateHeaders, validateNumber } from './validate-request.js'
 
 const sessionIdOf = (session: ClientConfig['session']): string | undefined =>
@@ -100,6 +102,7 @@ function resolveOptions(
       headers: { ...options.headers },
       logger: options.logger,
       internals,
+      middleware: createCallPipeline(providers, options.middleware, createTelemetry(options.telemetry)),
     },
   }
 }

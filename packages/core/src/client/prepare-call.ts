@@ -5,7 +5,9 @@ import { getProviderDefinition, listProviderNames } from '../providers/registry.
 import { getDefaultSession } from '../session/default-session.js'
 import type { SessionLogger } from '../session/session-options.js'
 import type { CompletionRequest, EmbeddingRequest, SessionLike } from '../types/request.js'
+import type { CallScope } from './call-scope.js'
 import type { ClientBindingOptions, ClientInternals, ProviderSettings } from './client-options.js'
+import type { CallChain } from './run-with-middleware.js'
 import { validateBaseUrl, validateCompletionRequest, validateEmbeddingRequest } from './validate-request.js'
 
 /** A client's resolved, validated configuration. Never exposed: it holds keys. */
@@ -19,6 +21,8 @@ export interface ClientConfig {
   headers: Record<string, string>
   logger: SessionLogger | undefined
   internals: ClientInternals
+  /** The client's middleware chain, picked per call (telemetry joins it only while something listens). */
+  middleware: { select(): CallChain | undefined } | undefined
 }
 
 /** Everything one call needs, resolved per call: request, then binding, then client config, then environment. */
@@ -39,9 +43,13 @@ export interface PreparedCall {
   signals: AbortSignal[]
   logger: SessionLogger | undefined
   internals: ClientInternals
+  /** The middleware this call goes through; undefined (the usual case) costs nothing. */
+  middleware: CallChain | undefined
+  /** Set on the call of each run inside the middleware: its attempts and stream report to it. */
+  scope?: CallScope
 }
 
-function fromEnv(names: readonly string[] | undefined): string | undefined {
+export function fromEnv(names: readonly string[] | undefined): string | undefined {
   for (const name of names ?? []) {
     const value = process.env[name]
     if (value !== undefined && value !== '') return value
@@ -142,5 +150,6 @@ export function prepareCall(
     signals,
     logger: config.logger,
     internals: config.internals,
+    middleware: config.middleware?.select(),
   }
 }

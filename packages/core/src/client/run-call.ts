@@ -9,6 +9,7 @@ import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { CallInfo, CompletionRequest, EmbeddingRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { setCallInfo } from './call-info.js'
+import type { CallScope } from './call-scope.js'
 import {
   type HttpResponse,
   rateLimitHeadersOf,
@@ -18,6 +19,7 @@ import {
 } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
+import { runJsonWithMiddleware } from './run-with-middleware.js'
 
 /**
  * Any error of an attempt, in the taxonomy. Transport errors (they carry a `code`: undici's and
@@ -109,15 +111,44 @@ export async function sendChecked(
   control: CallControl,
   request: ProviderHttpRequest,
 ): Promise<HttpResponse> {
+  const scope = call.scope
+  if (scope !== undefined) return sendObserved(call, control, request, scope)
   const response = await sendHttp(call.dispatcher, request, control.requestSignal)
   if (response.status >= 200 && response.status < 300) return response
+  throw await httpError(call, response)
+}
+
+/** sendChecked inside middleware: each attempt's start, response head and failure are reported. */
+async function sendObserved(
+  call: PreparedCall,
+  control: CallControl,
+  request: ProviderHttpRequest,
+  scope: CallScope,
+): Promise<HttpResponse> {
+  scope.attemptStart()
+  let response: HttpResponse
+  try {
+    response = await sendHttp(call.dispatcher, request, control.requestSignal)
+  } catch (error) {
+    scope.attemptError(control.translate(toCallError(error, call)))
+    throw error
+  }
+  scope.attemptResponse(response.status, response.headers)
+  if (response.status >= 200 && response.status < 300) return response
+  const error = await httpError(call, response)
+  scope.attemptError(error)
+  throw error
+}
+
+/** A non-2xx answer, read (bounded) and parsed into the provider's typed error. */
+async function httpError(call: PreparedCall, response: HttpResponse): Promise<unknown> {
   const { requestId, body } = await readRedactedBody(call, response)
   const error = call.provider.parseError(
     { status: response.status, headers: response.headers, body },
     { provider: call.providerName, requestId },
   )
   errorHeaders.set(error, response.headers)
-  throw error
+  return error
 }
 
 export function parseJsonBody(text: string, call: PreparedCall, response: HttpResponse): unknown {
@@ -251,8 +282,10 @@ async function runJsonCall<T extends object>(
   call: PreparedCall,
   build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
   parse: (body: unknown, response: HttpResponse) => T,
+  given?: CallControl,
 ): Promise<T> {
-  const control = createCallControl(call.timeout, call.signals)
+  // Inside middleware the call's control spans all its runs: the middleware runner disposes it.
+  const control = given ?? createCallControl(call.timeout, call.signals)
   const started = performance.now()
   try {
     let value: { result: T; response: HttpResponse }
@@ -292,20 +325,37 @@ async function runJsonCall<T extends object>(
   } catch (error) {
     throw control.translate(error)
   } finally {
-    control.dispose()
+    if (given === undefined) control.dispose()
   }
 }
 
-export function runCompletion(call: PreparedCall, request: CompletionRequest): Promise<ChatCompletion> {
+export function runCompletion(
+  call: PreparedCall,
+  request: CompletionRequest,
+  control?: CallControl,
+): Promise<ChatCompletion> {
+  if (call.middleware !== undefined && control === undefined)
+    return runJsonWithMiddleware(call, request, 'chat', (routed, given) =>
+      runCompletion(routed, request, given),
+    )
   return runJsonCall(
     call,
     (control) =>
       call.provider.createChatRequest(request, providerCallContext(call, control), { stream: false }),
     (body, response) => call.provider.parseChatResponse(body, responseContext(call, response, request)),
+    control,
   )
 }
 
-export function runEmbedding(call: PreparedCall, request: EmbeddingRequest): Promise<EmbeddingResponse> {
+export function runEmbedding(
+  call: PreparedCall,
+  request: EmbeddingRequest,
+  control?: CallControl,
+): Promise<EmbeddingResponse> {
+  if (call.middleware !== undefined && control === undefined)
+    return runJsonWithMiddleware(call, request, 'embedding', (routed, given) =>
+      runEmbedding(routed, request, given),
+    )
   const provider = call.provider
   return runJsonCall(
     call,
@@ -318,6 +368,7 @@ export function runEmbedding(call: PreparedCall, request: EmbeddingRequest): Pro
       )
       return provider.parseEmbeddingResponse!(body, context)
     },
+    control,
   )
 }
 

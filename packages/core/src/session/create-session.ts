@@ -9,6 +9,7 @@ import { createRequestTracker } from './request-tracker.js'
 import { createSessionDispatcher, rejectAtOnce, type SessionDispatcherControl } from './session-dispatcher.js'
 import { createSessionLog, type SessionLog } from './session-log.js'
 import { type SessionOptions, sessionDefaults } from './session-options.js'
+import { type SessionPoolStats, sessionPoolStats } from './session-pool-stats.js'
 import { validateSessionOptions } from './validate-session-options.js'
 
 /**
@@ -82,9 +83,15 @@ export function openSession(
   const base = options.name === undefined ? { session: id } : { session: id, name: options.name }
 
   const sockets = { opened: 0, closed: 0 }
+  const pools = new Map<string, { pool: { readonly stats: unknown }; opened: number }>()
   const socketEvents: SocketEvents = {
+    pool(origin, pool) {
+      pools.set(origin, { pool, opened: pools.get(origin)?.opened ?? 0 })
+    },
     opened(origin) {
       sockets.opened++
+      const entry = pools.get(origin)
+      if (entry !== undefined) entry.opened++
       log?.('debug', 'socket opened', {
         ...base,
         origin: redactUrl(origin),
@@ -186,6 +193,7 @@ export function openSession(
 
   const dispatcher = createSessionDispatcher(undici, control)
   const session = new Session(id, options.name, dispatcher, control, stats)
+  sessionPoolStats.set(session, () => readPoolStats(pools, tracker.errorsByType))
   if (log !== undefined) sessionLogs.set(session, log)
   if (site !== undefined) watchForLeak(dispatcher, { id, ...site }, control)
   log?.('debug', 'session created', { ...base, ...describe(options) })
@@ -195,6 +203,18 @@ export function openSession(
     else log('warn', message, base)
   }
   return session
+}
+
+function readPoolStats(
+  pools: ReadonlyMap<string, { pool: { readonly stats: unknown }; opened: number }>,
+  errorsByType: ReadonlyMap<string, number>,
+): SessionPoolStats {
+  const origins: SessionPoolStats['origins'] = {}
+  for (const [origin, { pool, opened }] of pools) {
+    const { connected = 0, free = 0, queued = 0 } = pool.stats as Partial<Record<string, number>>
+    origins[origin] = { open: connected, idle: free, busy: connected - free, queued, opened }
+  }
+  return { origins, errorsByType }
 }
 
 /** Internal: logs on a session's own log (the default session's "reused" line). */

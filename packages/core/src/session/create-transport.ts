@@ -6,6 +6,8 @@ import { type SessionOptions, sessionDefaults } from './session-options.js'
 export interface SocketEvents {
   opened(origin: string): void
   closed(origin: string, error: Error | undefined): void
+  /** A per-origin pool was made: its `stats` feed the session's pool metrics. */
+  pool?(origin: string, pool: { readonly stats: unknown }): void
 }
 
 /**
@@ -41,6 +43,7 @@ export function createTransport(
     const pool = new undici.Pool(origin, factoryOptions as ConstructorParameters<typeof undici.Pool>[1])
     pool.on('connect', (url) => sockets.opened(originOf(url)))
     pool.on('disconnect', (url, _targets, error) => sockets.closed(originOf(url), error))
+    sockets.pool?.(originOf(origin), pool)
     return pool
   }
 

@@ -28,6 +28,8 @@ export interface RequestTracker {
   readonly requests: number
   readonly inFlight: number
   readonly errors: number
+  /** Errors by their `code` (undici's `UND_ERR_*`, Node's `ECONNRESET`…), else their name. */
+  readonly errorsByType: ReadonlyMap<string, number>
   /**
    * An interceptor: `interceptor(dispatch)` tracks every request sent through `dispatch`. Call it on
    * `dispatcher.dispatch` directly rather than through `compose()`, which would wrap a legacy handler
@@ -50,10 +52,14 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   // two sockets. A request for such an origin waits for the same turn instead, so it costs no time.
   const releasing = new Set<string>()
 
-  const finish = (tracked: Tracked, failed: boolean) => {
+  const errorsByType = new Map<string, number>()
+  const finish = (tracked: Tracked, error: Error | undefined) => {
     if (!inFlight.delete(tracked)) return
-    if (failed) counts.errors++
-    else if (!releasing.has(tracked.origin)) {
+    if (error !== undefined) {
+      counts.errors++
+      const type = errorTypeOf(error)
+      errorsByType.set(type, (errorsByType.get(type) ?? 0) + 1)
+    } else if (!releasing.has(tracked.origin)) {
       releasing.add(tracked.origin)
       setImmediate(() => releasing.delete(tracked.origin))
     }
@@ -108,6 +114,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     get errors() {
       return counts.errors
     },
+    errorsByType,
     interceptor,
     drained() {
       if (inFlight.size === 0) return Promise.resolve()
@@ -132,7 +139,7 @@ function origin(value: unknown): string {
   return typeof value === 'string' ? value : 'unknown origin'
 }
 
-type Finish = (tracked: Tracked, failed: boolean) => void
+type Finish = (tracked: Tracked, error: Error | undefined) => void
 
 /** What the tracker keeps of an in-flight request, whichever handler API its caller uses. */
 interface Tracked {
@@ -178,9 +185,9 @@ class TrackedHandler implements Handler, Tracked {
     else this.#controller.abort(reason)
   }
 
-  #end(failed: boolean): void {
+  #end(error: Error | undefined): void {
     clearTimeout(this.#timer)
-    this.#finish(this, failed)
+    this.#finish(this, error)
   }
 
   onRequestStart(controller: Controller, context: unknown): void {
@@ -190,7 +197,7 @@ class TrackedHandler implements Handler, Tracked {
   }
 
   onRequestUpgrade(controller: Controller, statusCode: number, headers: never, socket: never): void {
-    this.#end(false)
+    this.#end(undefined)
     this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket)
   }
 
@@ -203,12 +210,12 @@ class TrackedHandler implements Handler, Tracked {
   }
 
   onResponseEnd(controller: Controller, trailers: never): void {
-    this.#end(false)
+    this.#end(undefined)
     this.#handler.onResponseEnd?.(controller, trailers)
   }
 
   onResponseError(controller: Controller, error: Error): void {
-    this.#end(true)
+    this.#end(error)
     this.#handler.onResponseError?.(controller, error)
   }
 }
@@ -250,9 +257,9 @@ class LegacyTrackedHandler implements LegacyHandler, Tracked {
     else this.#abort(reason)
   }
 
-  #end(failed: boolean): void {
+  #end(error: Error | undefined): void {
     clearTimeout(this.#timer)
-    this.#finish(this, failed)
+    this.#finish(this, error)
   }
 
   onConnect(abort: (reason?: Error) => void, context?: unknown): void {
@@ -278,18 +285,18 @@ class LegacyTrackedHandler implements LegacyHandler, Tracked {
   }
 
   onComplete(trailers: unknown[] | null): void {
-    this.#end(false)
+    this.#end(undefined)
     this.#handler.onComplete?.(trailers)
   }
 
   onError(error: Error): void {
-    this.#end(true)
+    this.#end(error)
     if (typeof this.#handler.onError !== 'function') throw error
     this.#handler.onError(error)
   }
 
   onUpgrade(statusCode: number, headers: Buffer[], socket: unknown): void {
-    this.#end(false)
+    this.#end(undefined)
     this.#handler.onUpgrade?.(statusCode, headers, socket)
   }
 
@@ -300,4 +307,9 @@ class LegacyTrackedHandler implements LegacyHandler, Tracked {
   onRequestSent(): void {
     this.#handler.onRequestSent?.()
   }
+}
+
+function errorTypeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' ? code : error.name || 'Error'
 }
