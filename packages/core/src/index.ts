@@ -75,6 +75,12 @@ export type {
   RateLimiterOptions,
 } from './fleet/create-rate-limiter.js'
 export { createRateLimiter } from './fleet/create-rate-limiter.js'
+export type {
+  DeploymentOptions,
+  ModelGroups,
+  RoutingOptions,
+  RoutingStrategy,
+} from './fleet/deployment-options.js'
 export { estimateCallTokens } from './fleet/estimate-call-tokens.js'
 export type {
   AcquireRequest,

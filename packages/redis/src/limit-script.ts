@@ -23,8 +23,8 @@ local function fmt(v) return string.format('%.3f', v) end
 
 local function take(tat, cost, limit, window)
   local interval = window / limit
-  local budget = window * (1 - margin)
-  if cost * interval > budget then return tat, -1 end
+  if cost * interval > window then return tat, -1 end
+  local budget = math.max(window * (1 - margin), cost * interval)
   local nxt = math.max(tat, now) + cost * interval
   local over = nxt - now - budget
   if over <= 0 then return nxt, 0 end

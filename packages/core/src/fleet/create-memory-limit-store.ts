@@ -56,8 +56,9 @@ export function takeFromBucket(
   windowMs: number,
 ): { tat: number; waitMs: number } {
   const interval = windowMs / limit
-  const budget = windowMs * (1 - burstMarginShare)
-  if (cost * interval > budget) return { tat, waitMs: Number.POSITIVE_INFINITY }
+  if (cost * interval > windowMs) return { tat, waitMs: Number.POSITIVE_INFINITY }
+  // The margin never keeps out a call that fits a full bucket (a limit of 1, a call of all the tokens).
+  const budget = Math.max(windowMs * (1 - burstMarginShare), cost * interval)
   const next = Math.max(tat, now) + cost * interval
   const over = next - now - budget
   return over <= 0 ? { tat: next, waitMs: 0 } : { tat, waitMs: over }

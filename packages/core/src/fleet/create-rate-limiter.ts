@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { RateLimitError } from '../errors/errors.js'
 import type {
   AcquireResult,
-  DeploymentOutcome,
   CooldownPolicy,
   DeploymentLimits,
+  DeploymentOutcome,
   LimitName,
   LimitStore,
   ObservedProviderLimits,
