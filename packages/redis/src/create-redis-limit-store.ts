@@ -59,6 +59,9 @@ export interface RedisLimitStore extends LimitStore {
 
 class BudgetExceeded extends Error {}
 
+/** One slow answer (a GC pause, a busy host) is decided locally; this many in a row mean Redis is away. */
+const slowAnswersBeforeFailover = 3
+
 interface ScriptOp {
   o: 'a' | 's'
   k: number
@@ -69,6 +72,8 @@ interface ScriptOp {
   n?: number
   l: string
   e?: number
+  md?: number
+  z?: number
   d?: number
   x?: string
   cd?: number
@@ -106,7 +111,20 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   const budgetMs = positive(options.latencyBudgetMs, 'latencyBudgetMs', 50)
   const fleetSize = positive(options.fleetSize, 'fleetSize', 1)
   const probeMs = positive(options.probeIntervalMs, 'probeIntervalMs', 1_000)
-  const local = createMemoryLimitStore({ share: Math.min(1, 1 / fleetSize) })
+  // Each outage gets a fresh local store that starts with empty buckets: the fleet was spending the
+  // limits until now, so a full local bucket per instance would burst into the provider's 429s.
+  // Calls this instance has booked ahead (reserved starts), per deployment: a store taking over
+  // starts its buckets spent until then, so booked calls and new ones do not add up.
+  const bookedUntil = new Map<string, number>()
+  const bookedAheadMs = (key: string) => Math.max(0, (bookedUntil.get(key) ?? 0) - performance.now())
+  const noteBooking = (key: string, result: AcquireResult) => {
+    if (result.granted && result.delayMs !== undefined)
+      bookedUntil.set(key, Math.max(bookedUntil.get(key) ?? 0, performance.now() + result.delayMs))
+    return result
+  }
+  const newLocalStore = () =>
+    createMemoryLimitStore({ share: Math.min(1, 1 / fleetSize), startSpent: bookedAheadMs })
+  let local = newLocalStore()
   const localLeases = new Set<string>()
   const cooldowns = new Map<string, number>()
   const stats: RedisLimitStoreStats = { mode: 'shared', roundTrips: 0, acquires: 0, settles: 0, failovers: 0 }
@@ -142,8 +160,22 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     }
   }
 
+  let slowStreak = 0
+  // After an outage Redis may have restarted empty, knowing nothing of what the fleet spent: the
+  // first decision per deployment then starts its buckets empty (refilling at the limit's rate)
+  // instead of full, so the fleet does not burst into the provider's 429s.
+  let warmKeys: Set<string> | undefined
+
+  const onFailure = (error: unknown) => {
+    if (error instanceof BudgetExceeded && ++slowStreak < slowAnswersBeforeFailover) return
+    goLocal(error)
+  }
+
   const goLocal = (error: unknown) => {
+    slowStreak = 0
     if (stats.mode === 'local') return
+    local = newLocalStore()
+    localLeases.clear()
     stats.mode = 'local'
     stats.failovers++
     const reason = error instanceof Error ? error.message : String(error)
@@ -160,6 +192,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     withBudget(Promise.resolve(redis.ping()))
       .then(() => {
         stats.mode = 'shared'
+        warmKeys = new Set()
         clearInterval(probe)
         probe = undefined
         logger?.info({}, 'llm-session: Redis limit store is back; shared limits resumed')
@@ -180,7 +213,9 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     flushScheduled = false
     const { ops, keys } = takePending()
     if (ops.length === 0 || stats.mode === 'local') return
-    runScript(keys, ops).catch(goLocal)
+    runScript(keys, ops).then(() => {
+      slowStreak = 0
+    }, onFailure)
   }
 
   const limitFields = (op: ScriptOp, limits: AcquireRequest['limits']) => {
@@ -193,7 +228,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   const noteCooldown = (key: string, waitMs: number) => cooldowns.set(key, performance.now() + waitMs)
 
   const localAcquire = (request: AcquireRequest): AcquireResult => {
-    const result = local.acquire(request)
+    const result = noteBooking(request.key, local.acquire(request))
     if (result.granted) localLeases.add(request.leaseId)
     else if (result.limit === 'cooldown') noteCooldown(request.key, result.waitMs)
     return result
@@ -231,6 +266,8 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
             n: request.tokens,
             l: request.leaseId,
             e: request.leaseMs,
+            md: request.maxDelayMs ?? 0,
+            z: warmKeys !== undefined && !warmKeys.has(request.key) ? bookedAheadMs(request.key) : undefined,
           },
           request.limits,
         ),
@@ -239,11 +276,14 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       try {
         reply = await runScript(keys, ops)
       } catch (error) {
-        goLocal(error)
+        onFailure(error)
         return localAcquire(request)
       }
+      slowStreak = 0
+      warmKeys?.add(request.key)
       const [granted, code, wait] = reply as [number, number, number]
-      if (granted === 1) return { granted: true }
+      if (granted === 1)
+        return noteBooking(request.key, wait > 0 ? { granted: true, delayMs: wait } : { granted: true })
       const limit = limitCodes[code - 1] ?? 'requests'
       const waitMs = wait < 0 ? Number.POSITIVE_INFINITY : wait
       if (limit === 'cooldown') noteCooldown(request.key, waitMs)

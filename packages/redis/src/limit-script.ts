@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto'
  * core's in-memory store, on Redis's clock so instances' clocks do not matter.
  *
  * KEYS: per op a pair, the deployment's state hash and its leases sorted set.
- * ARGV[1]: the ops as JSON; ARGV[2]: the burst margin share.
- * Returns { granted (1|0), limit code, wait ms (-1 = never) } for the acquire, else { 1, 0, 0 }.
+ * ARGV[1]: the ops as JSON; ARGV[2]: the burst margin share. An acquire with `z` set (the first
+ * after an outage) starts a deployment with no state from empty buckets.
+ * Returns { granted (1|0), limit code, wait ms (-1 = never) or, when granted, the delay ms before
+ * the reserved start } for the acquire, else { 1, 0, 0 }.
  * State hash fields: rt / tt (request / token bucket arrival time), cd (cooldown until),
  * fc / fe (failure count / end of its window). Every key gets a TTL past its last meaningful time.
  */
@@ -21,14 +23,16 @@ local result = { 1, 0, 0 }
 local function num(v) if v == false or v == nil then return 0 end return tonumber(v) or 0 end
 local function fmt(v) return string.format('%.3f', v) end
 
-local function take(tat, cost, limit, window)
+-- Returns the new arrival time, the wait when refused (-1: never) and the delay when reserved.
+local function take(tat, cost, limit, window, maxDelay)
   local interval = window / limit
-  if cost * interval > window then return tat, -1 end
+  if cost * interval > window then return tat, -1, 0 end
   local budget = math.max(window * (1 - margin), cost * interval)
   local nxt = math.max(tat, now) + cost * interval
   local over = nxt - now - budget
-  if over <= 0 then return nxt, 0 end
-  return tat, over
+  if over <= 0 then return nxt, 0, 0 end
+  if over <= maxDelay then return nxt, 0, over end
+  return tat, over, 0
 end
 
 local function tighten(tat, remaining, limit, window)
@@ -50,6 +54,12 @@ for _, op in ipairs(ops) do
   local window = op.w
   local h = redis.call('HMGET', state, 'rt', 'tt', 'cd', 'fc', 'fe')
   local rt, tt, cd, fc, fe = num(h[1]), num(h[2]), num(h[3]), num(h[4]), num(h[5])
+  if op.z and not h[1] then
+    -- The first decision after an outage found no state: start with spent buckets, not full ones,
+    -- spent until the calls this instance booked locally have started (op.z ms from now).
+    rt = now + op.z + window * (1 - margin)
+    tt = rt
+  end
   if op.o == 'a' then
     local limit, wait = 0, 0
     if cd > now then
@@ -62,21 +72,23 @@ for _, op in ipairs(ops) do
         limit, wait = 3, tonumber(soonest[2]) - now
       end
     end
-    local nrt, ntt = rt, tt
+    local nrt, ntt, delay, d = rt, tt, 0, 0
+    local maxDelay = op.md or 0
     if limit == 0 and op.r then
-      nrt, wait = take(rt, 1, op.r, window)
+      nrt, wait, delay = take(rt, 1, op.r, window, maxDelay)
       if wait ~= 0 then limit = 1 end
     end
     if limit == 0 and op.t then
-      ntt, wait = take(tt, op.n, op.t, window)
+      ntt, wait, d = take(tt, op.n, op.t, window, maxDelay)
       if wait ~= 0 then limit = 2 end
+      delay = math.max(delay, d)
     end
     if limit == 0 then
       rt, tt = nrt, ntt
       redis.call('HSET', state, 'rt', fmt(rt), 'tt', fmt(tt))
-      if op.c then redis.call('ZADD', leases, now + op.e, op.l) end
+      if op.c then redis.call('ZADD', leases, now + delay + op.e, op.l) end
       expire(state, leases, rt, tt, cd, fe, window)
-      result = { 1, 0, 0 }
+      result = { 1, 0, math.ceil(delay) }
     else
       if wait < 0 then result = { 0, limit, -1 } else result = { 0, limit, math.max(1, math.ceil(wait)) } end
     end

@@ -116,8 +116,9 @@ export function createDeploymentRouter(
     const chain = [call.model, ...(fallbacks[call.model] ?? [])]
     if (chain.length === 1 && !groups.has(call.model)) return next()
     const tokens = estimate(call.request)
+    // By default a call waits at most half its time for capacity, so it still has time to be answered.
     const deadline =
-      performance.now() + Math.min(call.remainingMs(), routing.maxQueueWait ?? Number.POSITIVE_INFINITY)
+      performance.now() + Math.min(call.remainingMs(), routing.maxQueueWait ?? call.remainingMs() / 2)
     let observed: ObservedProviderLimits | undefined
     let streamLease: Lease | undefined
     call.observe({
@@ -190,12 +191,17 @@ export function createDeploymentRouter(
     }
 
     // First every deployment of every group in the chain that has capacity now; then wait in line
-    // at the one that frees soonest.
-    for (const name of chain)
-      for (const deployment of order(deploymentsOf(name))) {
-        const outcome = await attempt(deployment, false)
-        if (outcome !== undefined) return outcome
-      }
+    // at the one that frees soonest. A lone deployment waits at once (one decision, not two).
+    const candidates = chain.flatMap((name) => order(deploymentsOf(name)))
+    if (candidates.length === 1) {
+      const outcome = await attempt(candidates[0]!, true)
+      if (outcome !== undefined) return outcome
+      throw lastError
+    }
+    for (const deployment of candidates) {
+      const outcome = await attempt(deployment, false)
+      if (outcome !== undefined) return outcome
+    }
     limited.sort((a, b) => a.waitMs - b.waitMs)
     const soonest = limited[0]
     if (soonest !== undefined) {

@@ -36,6 +36,12 @@ export interface MemoryLimitStoreOptions {
   share?: number
   /** The clock, in ms. Default `performance.now`-based. */
   now?: () => number
+  /**
+   * Start each deployment's request and token buckets spent (refilling at the limit's rate) instead
+   * of full, for a store that takes over mid-run (a Redis failover) and cannot know what the fleet
+   * spent: per deployment, how many ms past now calls are already booked (0: just empty). Default: full.
+   */
+  startSpent?: (key: string) => number
 }
 
 /**
@@ -47,21 +53,26 @@ export interface MemoryLimitStore extends LimitStore {
   acquire(request: AcquireRequest): AcquireResult
 }
 
-/** One bucket step: the new arrival time when `cost` fits, else how long until it does. */
+/**
+ * One bucket step: the new arrival time when `cost` fits now or within `maxDelayMs` (`delayMs` later),
+ * else how long until it would fit.
+ */
 export function takeFromBucket(
   tat: number,
   now: number,
   cost: number,
   limit: number,
   windowMs: number,
-): { tat: number; waitMs: number } {
+  maxDelayMs = 0,
+): { tat: number; waitMs: number; delayMs: number } {
   const interval = windowMs / limit
-  if (cost * interval > windowMs) return { tat, waitMs: Number.POSITIVE_INFINITY }
+  if (cost * interval > windowMs) return { tat, waitMs: Number.POSITIVE_INFINITY, delayMs: 0 }
   // The margin never keeps out a call that fits a full bucket (a limit of 1, a call of all the tokens).
   const budget = Math.max(windowMs * (1 - burstMarginShare), cost * interval)
   const next = Math.max(tat, now) + cost * interval
   const over = next - now - budget
-  return over <= 0 ? { tat: next, waitMs: 0 } : { tat, waitMs: over }
+  if (over <= 0) return { tat: next, waitMs: 0, delayMs: 0 }
+  return over <= maxDelayMs ? { tat: next, waitMs: 0, delayMs: over } : { tat, waitMs: over, delayMs: 0 }
 }
 
 /** Pulls a bucket down to what the provider says is left; never loosens it. */
@@ -102,12 +113,17 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     throw new InvalidArgumentError('share must be a number in (0, 1]', { field: 'share' })
   const now = options.now ?? (() => performance.now())
   const states = new Map<string, DeploymentState>()
-  const stateOf = (key: string): DeploymentState => {
+  const stateOf = (key: string, limits: DeploymentLimits): DeploymentState => {
     let state = states.get(key)
     if (state === undefined) {
+      const spent = options.startSpent
+      const start =
+        spent === undefined
+          ? 0
+          : now() + spent(key) + (limits.windowMs ?? defaultWindowMs) * (1 - burstMarginShare)
       state = {
-        requestTat: 0,
-        tokenTat: 0,
+        requestTat: start,
+        tokenTat: start,
         leases: new Map(),
         cooldownUntil: 0,
         failures: 0,
@@ -120,7 +136,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
 
   return {
     acquire(request: AcquireRequest): AcquireResult {
-      const state = stateOf(request.key)
+      const state = stateOf(request.key, request.limits)
       const limits = scaleLimits(request.limits, share)
       const windowMs = limits.windowMs ?? defaultWindowMs
       const at = now()
@@ -135,24 +151,36 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
         if (state.leases.size >= limits.maxConcurrent)
           return { granted: false, limit: 'concurrency', waitMs: soonest - at }
       }
+      const maxDelayMs = request.maxDelayMs ?? 0
       let requestTat = state.requestTat
+      let delayMs = 0
       if (limits.requestsPerMinute !== undefined) {
-        const step = takeFromBucket(requestTat, at, 1, limits.requestsPerMinute, windowMs)
+        const step = takeFromBucket(requestTat, at, 1, limits.requestsPerMinute, windowMs, maxDelayMs)
         if (step.waitMs > 0) return { granted: false, limit: 'requests', waitMs: step.waitMs }
         requestTat = step.tat
+        delayMs = step.delayMs
       }
       if (limits.tokensPerMinute !== undefined) {
-        const step = takeFromBucket(state.tokenTat, at, request.tokens, limits.tokensPerMinute, windowMs)
+        const step = takeFromBucket(
+          state.tokenTat,
+          at,
+          request.tokens,
+          limits.tokensPerMinute,
+          windowMs,
+          maxDelayMs,
+        )
         if (step.waitMs > 0) return { granted: false, limit: 'tokens', waitMs: step.waitMs }
         state.tokenTat = step.tat
+        delayMs = Math.max(delayMs, step.delayMs)
       }
       state.requestTat = requestTat
-      if (limits.maxConcurrent !== undefined) state.leases.set(request.leaseId, at + request.leaseMs)
-      return { granted: true }
+      if (limits.maxConcurrent !== undefined)
+        state.leases.set(request.leaseId, at + delayMs + request.leaseMs)
+      return delayMs > 0 ? { granted: true, delayMs } : { granted: true }
     },
 
     settle(request: SettleRequest): void {
-      const state = stateOf(request.key)
+      const state = stateOf(request.key, request.limits)
       const limits = scaleLimits(request.limits, share)
       const windowMs = limits.windowMs ?? defaultWindowMs
       const at = now()

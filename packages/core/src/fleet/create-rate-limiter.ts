@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import { RateLimitError } from '../errors/errors.js'
 import type {
+  AcquireRequest,
   AcquireResult,
   CooldownPolicy,
   DeploymentLimits,
@@ -73,7 +75,7 @@ export interface RateLimiterOptions {
 interface Waiter {
   request: LimiterRequest
   last: Extract<AcquireResult, { granted: false }>
-  resolve(lease: Lease): void
+  resolve(lease: Lease | Promise<Lease>): void
   reject(error: unknown): void
   onAbort?: () => void
 }
@@ -150,14 +152,67 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     }
   }
 
-  const ask = (request: LimiterRequest, leaseId: string) =>
-    store.acquire({
+  const ask = (request: LimiterRequest, leaseId: string) => {
+    const left = request.deadline - performance.now()
+    return untilAborted(request.signal, {
       key: request.key,
       limits: request.limits,
       tokens: request.tokens,
       leaseId,
-      leaseMs: request.leaseMs ?? Math.max(1_000, request.deadline - performance.now()),
+      leaseMs: request.leaseMs ?? Math.max(1_000, left),
+      maxDelayMs: request.wait === false ? 0 : Math.max(0, left),
     })
+  }
+
+  /** A remote store's answer, or the call's abort first: no call waits on the store past its deadline. */
+  function untilAborted(signal: AbortSignal | undefined, acquire: AcquireRequest): Promise<AcquireResult> {
+    const answer = store.acquire(acquire)
+    if (signal === undefined || !(answer instanceof Promise)) return Promise.resolve(answer)
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(signal.reason)
+        // Granted after all: give the slot back.
+        answer.then(
+          (late) => {
+            if (late.granted)
+              grant({ ...acquire, provider: '', deadline: 0 }, acquire.leaseId, acquire.tokens).settle({
+                outcome: 'cancelled',
+              })
+          },
+          () => {},
+        )
+      }
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      answer.then(
+        (result) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(result)
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  /** A granted call whose place was reserved `delayMs` ahead starts then (or gives it up on abort). */
+  const granted = async (
+    request: LimiterRequest,
+    leaseId: string,
+    result: Extract<AcquireResult, { granted: true }>,
+  ): Promise<Lease> => {
+    const lease = grant(request, leaseId, request.tokens)
+    try {
+      if (result.delayMs !== undefined && result.delayMs > 0) await delay(result.delayMs, request.signal)
+      request.signal?.throwIfAborted()
+    } catch (error) {
+      lease.settle({ outcome: 'cancelled' })
+      throw error
+    }
+    return lease
+  }
 
   const sleepUntilWoken = (key: string, ms: number) =>
     new Promise<void>((resolve) => {
@@ -191,7 +246,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         continue
       }
       if (result.granted) {
-        finish(queue, head, () => head.resolve(grant(head.request, leaseId, head.request.tokens)))
+        const lease = granted(head.request, leaseId, result)
+        finish(queue, head, () => head.resolve(lease))
         continue
       }
       head.last = result
@@ -222,13 +278,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (queue === undefined) {
         const leaseId = `${leasePrefix}-${++leaseCount}`
         const result = await ask(request, leaseId)
-        if (result.granted) {
-          if (request.signal?.aborted) {
-            grant(request, leaseId, request.tokens).settle({ outcome: 'cancelled' })
-            request.signal.throwIfAborted()
-          }
-          return grant(request, leaseId, request.tokens)
-        }
+        if (result.granted) return granted(request, leaseId, result)
         if (failsNow(request, result)) throw limitError(request, result)
         last = result
         queue = queues.get(request.key)

@@ -46,7 +46,7 @@ export interface RoutingOptions {
   store?: LimitStore
   /** Groups (or `provider/model` strings) tried, in order, when a group's deployments all fail or are limited. */
   fallbacks?: Record<string, string[]>
-  /** Longest wait for capacity, in ms. Default: the call's whole timeout. */
+  /** Longest wait for capacity, in ms (never past the call's timeout). Default: half the call's timeout. */
   maxQueueWait?: number
   cooldown?: CooldownPolicy
   /** Tokens a call is counted for before it is sent. Default: `estimateCallTokens`. */

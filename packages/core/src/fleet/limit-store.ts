@@ -33,11 +33,21 @@ export interface AcquireRequest {
   leaseId: string
   /** The slot frees itself after this long if it is never released (a crashed instance). */
   leaseMs: number
+  /**
+   * How long the call may wait for the request and token buckets: within it the store reserves the
+   * call's place (the call starts after `delayMs`) instead of refusing, so a waiting call costs one
+   * decision, and calls are served in the order they asked, fleet-wide. Default 0.
+   */
+  maxDelayMs?: number
 }
 
 /** The store's answer: go, or how long to wait before asking again. */
 export type AcquireResult =
-  | { granted: true }
+  | {
+      granted: true
+      /** Start the call after this long: its place in the buckets is reserved. */
+      delayMs?: number
+    }
   | {
       granted: false
       limit: LimitName
