@@ -59,6 +59,7 @@ const counts = {
   answered: 0,
   tokens: 0,
   limitedBeforeSending: 0,
+  cooldownRefusals: 0,
   providerRateLimited: 0,
   otherTyped: 0,
   untyped: 0,
@@ -82,8 +83,10 @@ async function lane(end) {
       counts.tokens += result.usage?.total_tokens ?? 0
     } catch (error) {
       if (error instanceof RateLimitError && error.status === 429) counts.providerRateLimited++
-      else if (error instanceof RateLimitError) counts.limitedBeforeSending++
-      else if (error instanceof LlmError) counts.otherTyped++
+      else if (error instanceof RateLimitError) {
+        counts.limitedBeforeSending++
+        if (error.type === 'cooldown') counts.cooldownRefusals++
+      } else if (error instanceof LlmError) counts.otherTyped++
       else counts.untyped++
       const code = error?.code ?? String(error)
       errorCodes[code] = (errorCodes[code] ?? 0) + 1
