@@ -10,6 +10,7 @@ export default defineConfig({
     'src/soak-process.ts',
     'src/parser-process.ts',
     'src/framework-app-process.ts',
+    'src/limiter-cost.ts',
   ],
   format: ['esm'],
   dts: false,
@@ -19,5 +20,15 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   // Peers are measured as installed, not re-bundled (tsup bundles devDependencies by default).
-  external: ['openai', 'ai', '@ai-sdk/openai', 'undici', 'express', 'fastify', 'hono', '@hono/node-server'],
+  external: [
+    'ioredis',
+    'openai',
+    'ai',
+    '@ai-sdk/openai',
+    'undici',
+    'express',
+    'fastify',
+    'hono',
+    '@hono/node-server',
+  ],
 })

@@ -129,14 +129,21 @@ export function prepareCall(
     throw new InvalidArgumentError(`provider ${name} has no embeddings`, { field: 'model' })
   const settings = group === undefined ? (config.providers[name] ?? {}) : groupSettings(config, name, group)
 
-  const apiKey = request.apiKey ?? binding.apiKey ?? settings.apiKey ?? fromEnv(provider.apiKeyEnv)
+  // A model group's call goes with its deployment's key and base URL, whatever the call carries.
+  const apiKey =
+    (group === undefined ? (request.apiKey ?? binding.apiKey) : undefined) ??
+    settings.apiKey ??
+    fromEnv(provider.apiKeyEnv)
   if (apiKey === undefined && provider.apiKeyRequired)
     throw new InvalidArgumentError(
       `${provider.apiKeyEnv.join(' / ') || 'the API key'} is not set and no apiKey was given for provider ${name}`,
       { field: 'apiKey' },
     )
   const baseUrl =
-    request.baseUrl ?? settings.baseUrl ?? fromEnv(provider.baseUrlEnv) ?? provider.defaultBaseUrl
+    (group === undefined ? request.baseUrl : undefined) ??
+    settings.baseUrl ??
+    fromEnv(provider.baseUrlEnv) ??
+    provider.defaultBaseUrl
   if (baseUrl === undefined) {
     const env = provider.baseUrlEnv?.length ? ` (or set ${provider.baseUrlEnv.join(' / ')})` : ''
     throw new InvalidArgumentError(`provider ${name} needs a baseUrl${env}`, { field: 'baseUrl' })

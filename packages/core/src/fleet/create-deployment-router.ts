@@ -1,4 +1,4 @@
-import { getCallInfo, setCallInfo } from '../client/call-info.js'
+import { extendCallInfo } from '../client/call-info.js'
 import type { CallMiddleware, CallOutcome, CallRoute, LlmCall } from '../client/call-middleware.js'
 import {
   ConnectionError,
@@ -138,7 +138,8 @@ export function createDeploymentRouter(
       observed = undefined
       let outcome: CallOutcome
       try {
-        outcome = await next(routeOf(deployment))
+        // The call was prepared as its group's first deployment: that one needs no new route.
+        outcome = await next(groups.get(call.model)?.[0] === deployment ? undefined : routeOf(deployment))
       } catch (error) {
         const verdict = classify(error)
         lease.settle({ outcome: verdict.outcome, cooldownMs: verdict.cooldownMs, observed })
@@ -150,9 +151,7 @@ export function createDeploymentRouter(
       if (call.operation === 'stream') streamLease = lease
       else {
         lease.settle({ outcome: 'success', tokensUsed: usedTokens(outcome.result), observed })
-        const info = outcome.result === undefined ? undefined : getCallInfo(outcome.result)
-        if (info !== undefined && outcome.result !== undefined)
-          setCallInfo(outcome.result, { ...info, deployment: deployment.id })
+        if (outcome.result !== undefined) extendCallInfo(outcome.result, { deployment: deployment.id })
       }
       return outcome
     }

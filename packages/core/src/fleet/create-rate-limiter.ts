@@ -167,7 +167,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   /** A remote store's answer, or the call's abort first: no call waits on the store past its deadline. */
   function untilAborted(signal: AbortSignal | undefined, acquire: AcquireRequest): Promise<AcquireResult> {
     const answer = store.acquire(acquire)
-    if (signal === undefined || !(answer instanceof Promise)) return Promise.resolve(answer)
+    if (!(answer instanceof Promise)) return Promise.resolve(answer)
+    return raceAbort(signal, acquire, answer)
+  }
+
+  function raceAbort(
+    signal: AbortSignal | undefined,
+    acquire: AcquireRequest,
+    answer: Promise<AcquireResult>,
+  ): Promise<AcquireResult> {
+    if (signal === undefined) return answer
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         reject(signal.reason)
@@ -264,20 +273,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     settle()
   }
 
-  return {
-    store,
-    inFlight: (key) => inFlight.get(key) ?? 0,
-    async acquire(request) {
-      request.signal?.throwIfAborted()
+  async function queued(
+    request: LimiterRequest,
+    first: { leaseId: string; answer: AcquireResult | Promise<AcquireResult> } | undefined,
+  ): Promise<Lease> {
+    {
       let queue = queues.get(request.key)
       let last: Extract<AcquireResult, { granted: false }> = {
         granted: false,
         limit: 'concurrency',
         waitMs: 0,
       }
-      if (queue === undefined) {
-        const leaseId = `${leasePrefix}-${++leaseCount}`
-        const result = await ask(request, leaseId)
+      if (first !== undefined) {
+        const { leaseId } = first
+        const result = await first.answer
         if (result.granted) return granted(request, leaseId, result)
         if (failsNow(request, result)) throw limitError(request, result)
         last = result
@@ -303,6 +312,37 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           queues.set(request.key, created)
           void pump(request.key, created)
         } else queue.push(waiter)
+      })
+    }
+  }
+
+  return {
+    store,
+    inFlight: (key) => inFlight.get(key) ?? 0,
+    acquire(request) {
+      if (request.signal?.aborted) return Promise.reject(request.signal.reason)
+      if (queues.has(request.key)) return queued(request, undefined)
+      const leaseId = `${leasePrefix}-${++leaseCount}`
+      const left = request.deadline - performance.now()
+      const acquire: AcquireRequest = {
+        key: request.key,
+        limits: request.limits,
+        tokens: request.tokens,
+        leaseId,
+        leaseMs: request.leaseMs ?? Math.max(1_000, left),
+        maxDelayMs: request.wait === false ? 0 : Math.max(0, left),
+      }
+      const answer = store.acquire(acquire)
+      // The usual case with the in-memory store: a synchronous yes, no promise chain.
+      if (
+        !(answer instanceof Promise) &&
+        answer.granted &&
+        !(answer.delayMs !== undefined && answer.delayMs > 0)
+      )
+        return Promise.resolve(grant(request, leaseId, request.tokens))
+      return queued(request, {
+        leaseId,
+        answer: answer instanceof Promise ? raceAbort(request.signal, acquire, answer) : answer,
       })
     },
   }
