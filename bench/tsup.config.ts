@@ -11,6 +11,8 @@ export default defineConfig({
     'src/parser-process.ts',
     'src/framework-app-process.ts',
     'src/limiter-cost.ts',
+    'src/telemetry-overhead.ts',
+    'src/telemetry-process.ts',
   ],
   format: ['esm'],
   dts: false,
@@ -30,5 +32,6 @@ export default defineConfig({
     'fastify',
     'hono',
     '@hono/node-server',
+    /^@opentelemetry\//,
   ],
 })

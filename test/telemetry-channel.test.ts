@@ -3,6 +3,7 @@ import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCallPipeline } from '../packages/core/src/client/run-with-middleware.js'
 import {
+  type ChatCompletion,
   callTracingChannelName,
   createClient,
   type LlmCallChannelMessage,
@@ -66,7 +67,7 @@ describe('the llm-session:call TracingChannel (no OTel SDK registered)', () => {
     const message = events[0]![1]
     expect(events.every(([, other]) => other === message)).toBe(true)
     expect(message).toMatchObject({ operation: 'chat', model: 'openai/gpt-4o', requestId: 'req-ch-1' })
-    expect(message.result?.choices[0]?.message.content).toBe('hello channel')
+    expect((message.result as ChatCompletion | undefined)?.choices[0]?.message.content).toBe('hello channel')
     expect(message.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',

@@ -185,6 +185,52 @@ describe('telemetry spans: abort, embeddings, content, secrets, metrics', () => 
     expect(span.status.code).toBe(SpanStatusCode.ERROR)
   })
 
+  it('a fallback in a middleware is visible: one event per run and route, the span names the route that answered', async () => {
+    const llm = createClientWithInternals(
+      {
+        session: agent,
+        providers: {
+          openai: { apiKey: secrets[0], baseUrl: `${mock.url}/v1` },
+          anthropic: { apiKey: secrets[3], baseUrl: mock.url },
+        },
+        middleware: [
+          async (_call, next) => {
+            try {
+              return await next()
+            } catch {
+              return next({ provider: 'anthropic', model: 'claude-fallback' })
+            }
+          },
+        ],
+      },
+      {},
+    )
+    await llm.completion({ model: 'openai/mock-fail-429', messages, retries: 0 })
+    const span = only('chat mock-fail-429')
+    expect(span.status.code).toBe(SpanStatusCode.UNSET)
+    expect(span.attributes['gen_ai.provider.name']).toBe('anthropic')
+    expect(span.attributes['gen_ai.request.model']).toBe('claude-fallback')
+    expect(span.events.map((event) => event.attributes)).toEqual([
+      {
+        'llm_session.run': 1,
+        'llm_session.attempt': 1,
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'mock-fail-429',
+        ...server(),
+        'http.response.status_code': 429,
+        'error.type': 'LLM_RATE_LIMIT',
+      },
+      {
+        'llm_session.run': 2,
+        'llm_session.attempt': 1,
+        'gen_ai.provider.name': 'anthropic',
+        'gen_ai.request.model': 'claude-fallback',
+        ...server(),
+        'http.response.status_code': 200,
+      },
+    ])
+  })
+
   it('an embedding: operation embeddings with its input tokens', async () => {
     const result: EmbeddingResponse = await client().embedding({
       model: 'openai/test-embed',

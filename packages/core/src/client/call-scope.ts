@@ -79,11 +79,20 @@ export class CallScope implements LlmCall {
   beginRun(route: CallRoute | undefined): PreparedCall {
     if (this.streamOpened)
       throw new Error('a stream runs again only before its first chunk; this one already answered')
+    if (route !== undefined && (typeof route !== 'object' || route === null))
+      throw new InvalidArgumentError('next() takes a route object or nothing', { field: 'route' })
     const call = route === undefined ? { ...this.#base } : reroute(this.#providers, this.#base, route)
+    if (this.operation === 'embedding' && call.provider.createEmbeddingRequest === undefined)
+      throw new InvalidArgumentError(`provider ${call.providerName} has no embeddings`, {
+        field: 'route.provider',
+      })
     call.scope = this
     this.#run++
     this.#attempt = 0
-    this.#current = { provider: call.providerName, model: call.model, baseUrl: call.baseUrl }
+    this.#current =
+      route === undefined
+        ? this.route
+        : { provider: call.providerName, model: call.model, baseUrl: call.baseUrl }
     return call
   }
 
@@ -93,11 +102,17 @@ export class CallScope implements LlmCall {
   }
 
   attemptResponse(status: number, headers: Record<string, string>): void {
-    this.#emit('onAttemptResponse', { ...this.#attemptEvent(), status, headers })
+    this.#emit('onAttemptResponse', {
+      run: this.#run,
+      attempt: this.#attempt,
+      route: this.#current,
+      status,
+      headers,
+    })
   }
 
   attemptError(error: unknown): void {
-    this.#emit('onAttemptError', { ...this.#attemptEvent(), error })
+    this.#emit('onAttemptError', { run: this.#run, attempt: this.#attempt, route: this.#current, error })
   }
 
   firstChunk(): void {
@@ -144,6 +159,8 @@ function reroute(providers: ClientConfig['providers'], base: PreparedCall, route
     throw new InvalidArgumentError(`middleware routed to unknown provider "${name}"`, {
       field: 'route.provider',
     })
+  if (route.model !== undefined && (typeof route.model !== 'string' || route.model === ''))
+    throw new InvalidArgumentError('route.model must be a non-empty string', { field: 'route.model' })
   validateApiKey(route.apiKey, 'route.apiKey')
   validateBaseUrl(route.baseUrl, 'route.baseUrl')
   validateHeaders(route.headers, 'route.headers')

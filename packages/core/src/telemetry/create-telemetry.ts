@@ -167,12 +167,18 @@ function traceCall(
   let status: number | undefined
   let headers: Readonly<Record<string, string>> | undefined
   let routed = attributes
+  let lastRoute = call.route
   call.observe({
     onAttemptStart({ route }) {
       attemptStarted = performance.now()
       status = undefined
       headers = undefined
-      routed = { ...attributes, ...routeAttributes(call.operation, route) }
+      // The route changes only between runs (a fallback): retries keep the attributes they have.
+      if (route !== lastRoute) {
+        lastRoute = route
+        routed =
+          route === call.route ? attributes : { ...attributes, ...routeAttributes(call.operation, route) }
+      }
     },
     onAttemptResponse(event) {
       status = event.status

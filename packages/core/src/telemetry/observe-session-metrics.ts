@@ -43,30 +43,19 @@ export function observeSessionMetrics(
       field: 'session',
     })
   const meter = (options.meterProvider ?? otel.metrics.getMeterProvider()).getMeter('@llm-session/core')
+  const gauge = (name: string, unit: string, description: string) =>
+    meter.createObservableGauge(`llm_session.session.${name}`, { unit, description })
+  const counter = (name: string, unit: string, description: string) =>
+    meter.createObservableCounter(`llm_session.session.${name}`, { unit, description })
   const openConnections = meter.createObservableUpDownCounter('http.client.open_connections', {
     unit: '{connection}',
     description: 'Sockets the session holds open, by state.',
   })
-  const queued = meter.createObservableGauge('llm_session.session.requests.queued', {
-    unit: '{request}',
-    description: 'Requests waiting for a socket.',
-  })
-  const inFlight = meter.createObservableGauge('llm_session.session.requests.in_flight', {
-    unit: '{request}',
-    description: 'Requests dispatched and not yet ended.',
-  })
-  const opened = meter.createObservableCounter('llm_session.session.sockets.opened', {
-    unit: '{socket}',
-    description: 'Sockets opened since the session started.',
-  })
-  const handshakes = meter.createObservableCounter('llm_session.session.tls.handshakes', {
-    unit: '{handshake}',
-    description: 'TLS handshakes since the session started.',
-  })
-  const errors = meter.createObservableCounter('llm_session.session.errors', {
-    unit: '{error}',
-    description: 'Requests that ended in an error, by error.type.',
-  })
+  const queued = gauge('requests.queued', '{request}', 'Requests waiting for a socket.')
+  const inFlight = gauge('requests.in_flight', '{request}', 'Requests dispatched and not yet ended.')
+  const opened = counter('sockets.opened', '{socket}', 'Sockets opened since the session started.')
+  const handshakes = counter('tls.handshakes', '{handshake}', 'TLS handshakes since the session started.')
+  const errors = counter('errors', '{error}', 'Requests that ended in an error, by error.type.')
   const sessionId = { 'llm_session.session.id': session.id }
   const observe = (result: BatchObservableResult) => {
     const stats = read()
