@@ -169,6 +169,42 @@ describe('deployments and model groups', () => {
     expect(b.stats().requests).toBe(1)
   })
 
+  it('least-busy sends concurrent calls to the deployment with fewer in flight', async () => {
+    const llm = client({
+      deployments: {
+        chat: [
+          { id: 'a', model: 'openai/gpt-4o', baseUrl: `${a.url}/v1`, apiKey: 'k' },
+          { id: 'b', model: 'openai/gpt-4o', baseUrl: `${b.url}/v1`, apiKey: 'k' },
+        ],
+      },
+      routing: { strategy: 'least-busy' },
+    })
+    await Promise.all(Array.from({ length: 10 }, () => llm.completion({ model: 'chat', messages })))
+    expect([a.stats().requests, b.stats().requests]).toEqual([5, 5])
+  })
+
+  it('lowest-latency moves to the faster deployment once both are measured', async () => {
+    const slow = await startMockProvider({ latencyMs: 60 })
+    try {
+      const llm = client({
+        deployments: {
+          chat: [
+            { id: 'slow', model: 'openai/gpt-4o', baseUrl: `${slow.url}/v1`, apiKey: 'k' },
+            { id: 'fast', model: 'openai/gpt-4o', baseUrl: `${b.url}/v1`, apiKey: 'k' },
+          ],
+        },
+        routing: { strategy: 'lowest-latency' },
+      })
+      const answered: (string | undefined)[] = []
+      for (let i = 0; i < 10; i++)
+        answered.push(getCallInfo(await llm.completion({ model: 'chat', messages }))?.deployment)
+      expect(answered.filter((id) => id === 'slow')).toHaveLength(1)
+      expect(answered.slice(2)).toEqual(Array(8).fill('fast'))
+    } finally {
+      await slow.close()
+    }
+  })
+
   it('refuses bad deployments and routing when the client is created', () => {
     const refused = (options: Parameters<typeof createClient>[0]) => {
       try {

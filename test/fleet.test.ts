@@ -22,6 +22,7 @@ interface FleetReport {
   elapsedMs: number
   counts: Record<string, number>
   errorCodes: Record<string, number>
+  slowestMs: number
   warnings: string[]
   store?: { mode: string; roundTrips: number; acquires: number; failovers: number }
 }
