@@ -10,9 +10,6 @@ import {
 import type { Redis } from 'ioredis'
 import { limitCodes, limitScript, limitScriptSha } from './limit-script.js'
 
-/** Same figure as core's in-memory buckets, so a fleet and one instance allow the same. */
-const burstMarginShare = 0.02
-
 /**
  * Options of `createRedisLimitStore()`.
  * @example
@@ -61,6 +58,11 @@ class BudgetExceeded extends Error {}
 
 /** One slow answer (a GC pause, a busy host) is decided locally; this many in a row mean Redis is away. */
 const slowAnswersBeforeFailover = 3
+
+/** End-of-call updates wait at most this long for a following call's script to carry them. */
+const settleFlushMs = 5
+/** The same for updates nothing waits on (tokens used, success): they may wait for the next call longer. */
+const correctionFlushMs = 250
 
 interface ScriptOp {
   o: 'a' | 's'
@@ -129,7 +131,8 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   const cooldowns = new Map<string, number>()
   const stats: RedisLimitStoreStats = { mode: 'shared', roundTrips: 0, acquires: 0, settles: 0, failovers: 0 }
   let pending: { ops: ScriptOp[]; keys: string[] } = { ops: [], keys: [] }
-  let flushScheduled = false
+  let flushTimer: NodeJS.Timeout | undefined
+  let flushAt = Number.POSITIVE_INFINITY
   let probe: NodeJS.Timeout | undefined
   let closed = false
 
@@ -149,7 +152,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
 
   const runScript = async (keys: string[], ops: ScriptOp[]): Promise<unknown> => {
     stats.roundTrips++
-    const args = [JSON.stringify(ops), String(burstMarginShare)]
+    const args = [JSON.stringify(ops)]
     try {
       return await withBudget(redis.evalsha(limitScriptSha, keys.length, ...keys, ...args))
     } catch (error) {
@@ -210,7 +213,9 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   }
 
   const flush = () => {
-    flushScheduled = false
+    clearTimeout(flushTimer)
+    flushTimer = undefined
+    flushAt = Number.POSITIVE_INFINITY
     const { ops, keys } = takePending()
     if (ops.length === 0 || stats.mode === 'local') return
     runScript(keys, ops).then(() => {
@@ -241,6 +246,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     stats: () => ({ ...stats }),
     close() {
       closed = true
+      flush()
       clearInterval(probe)
       probe = undefined
     },
@@ -323,9 +329,20 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       if (request.observed?.remainingRequests !== undefined) op.rr = request.observed.remainingRequests
       if (request.observed?.remainingTokens !== undefined) op.rk = request.observed.remainingTokens
       pending.ops.push(op)
-      if (!flushScheduled) {
-        flushScheduled = true
-        setImmediate(flush)
+      // Updates wait for the next call's script to carry them: a cooldown or failure only a turn
+      // of the event loop (the fleet must know), a freed concurrency slot a few ms, a token
+      // correction longer.
+      const waitMs =
+        request.outcome === 'rate-limited' || request.outcome === 'failed'
+          ? 0
+          : request.limits.maxConcurrent !== undefined
+            ? settleFlushMs
+            : correctionFlushMs
+      const at = performance.now() + waitMs
+      if (at < flushAt) {
+        clearTimeout(flushTimer)
+        flushAt = at
+        flushTimer = setTimeout(flush, waitMs)
       }
     },
   }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
  * core's in-memory store, on Redis's clock so instances' clocks do not matter.
  *
  * KEYS: per op a pair, the deployment's state hash and its leases sorted set.
- * ARGV[1]: the ops as JSON; ARGV[2]: the burst margin share. An acquire with `z` set (the first
+ * ARGV[1]: the ops as JSON. An acquire with `z` set (the first
  * after an outage) starts a deployment with no state from empty buckets.
  * Returns { granted (1|0), limit code, wait ms (-1 = never) or, when granted, the delay ms before
  * the reserved start } for the acquire, else { 1, 0, 0 }.
@@ -17,7 +17,8 @@ export const limitScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local ops = cjson.decode(ARGV[1])
-local margin = tonumber(ARGV[2])
+-- The bucket margin, as core's burstBudgetMs: 2% of the window, at least 250 ms, at most 20%.
+local function budgetOf(window) return window - math.min(window * 0.2, math.max(window * 0.02, 250)) end
 local result = { 1, 0, 0 }
 
 local function num(v) if v == false or v == nil then return 0 end return tonumber(v) or 0 end
@@ -27,7 +28,7 @@ local function fmt(v) return string.format('%.3f', v) end
 local function take(tat, cost, limit, window, maxDelay)
   local interval = window / limit
   if cost * interval > window then return tat, -1, 0 end
-  local budget = math.max(window * (1 - margin), cost * interval)
+  local budget = math.max(budgetOf(window), cost * interval)
   local nxt = math.max(tat, now) + cost * interval
   local over = nxt - now - budget
   if over <= 0 then return nxt, 0, 0 end
@@ -37,7 +38,7 @@ end
 
 local function tighten(tat, remaining, limit, window)
   local interval = window / limit
-  local floor = now + window * (1 - margin) - remaining * interval
+  local floor = now + budgetOf(window) - remaining * interval
   return math.max(tat, floor)
 end
 
@@ -57,7 +58,7 @@ for _, op in ipairs(ops) do
   if op.z and not h[1] then
     -- The first decision after an outage found no state: start with spent buckets, not full ones,
     -- spent until the calls this instance booked locally have started (op.z ms from now).
-    rt = now + op.z + window * (1 - margin)
+    rt = now + op.z + budgetOf(window)
     tt = rt
   end
   if op.o == 'a' then

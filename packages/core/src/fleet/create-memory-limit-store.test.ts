@@ -34,12 +34,12 @@ describe('createMemoryLimitStore', () => {
         expect(result.waitMs).toBeLessThanOrEqual(10)
       }
     }
-    expect(granted).toBe(98)
+    expect(granted).toBe(80)
     clock.now += 1_000
     let later = 0
     for (let i = 0; i < 150; i++)
       if (store.acquire({ key: 'd', limits, tokens: 0, leaseId: `m${i}`, leaseMs: 1_000 }).granted) later++
-    expect(later).toBe(98)
+    expect(later).toBe(80)
   })
 
   it('refuses for ever a call that needs more tokens than the limit', () => {

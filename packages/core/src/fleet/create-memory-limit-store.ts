@@ -10,11 +10,13 @@ import {
 
 /**
  * Each limit is a token bucket (GCRA): it refills continuously, as providers' limits do, and holds
- * a full window's worth. The bucket leaves this share of the window unused so calls granted a few
- * ms apart and arriving closer together at the provider stay under its limit (the Redis script
- * uses the same figure).
+ * a full window's worth, less a margin: calls granted a little apart can arrive closer together at
+ * the provider (a busy event loop sends a batch late), and the margin absorbs that. 2% of the
+ * window, at least 250 ms, at most 20% (the Redis script uses the same figures).
  */
-export const burstMarginShare = 0.02
+export function burstBudgetMs(windowMs: number): number {
+  return windowMs - Math.min(windowMs * 0.2, Math.max(windowMs * 0.02, 250))
+}
 
 /** `theoretical arrival time` of one bucket: full when it is <= now. */
 interface DeploymentState {
@@ -68,7 +70,7 @@ export function takeFromBucket(
   const interval = windowMs / limit
   if (cost * interval > windowMs) return { tat, waitMs: Number.POSITIVE_INFINITY, delayMs: 0 }
   // The margin never keeps out a call that fits a full bucket (a limit of 1, a call of all the tokens).
-  const budget = Math.max(windowMs * (1 - burstMarginShare), cost * interval)
+  const budget = Math.max(burstBudgetMs(windowMs), cost * interval)
   const next = Math.max(tat, now) + cost * interval
   const over = next - now - budget
   if (over <= 0) return { tat: next, waitMs: 0, delayMs: 0 }
@@ -84,7 +86,7 @@ export function tightenBucket(
   windowMs: number,
 ): number {
   const interval = windowMs / limit
-  const budget = windowMs * (1 - burstMarginShare)
+  const budget = burstBudgetMs(windowMs)
   const floor = now + budget - remaining * interval
   return Math.max(tat, floor)
 }
@@ -118,9 +120,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     if (state === undefined) {
       const spent = options.startSpent
       const start =
-        spent === undefined
-          ? 0
-          : now() + spent(key) + (limits.windowMs ?? defaultWindowMs) * (1 - burstMarginShare)
+        spent === undefined ? 0 : now() + spent(key) + burstBudgetMs(limits.windowMs ?? defaultWindowMs)
       state = {
         requestTat: start,
         tokenTat: start,
