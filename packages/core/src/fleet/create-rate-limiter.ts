@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
-import { RateLimitError } from '../errors/errors.js'
+import { failsNow, limitError } from './limit-error.js'
 import type {
   AcquireRequest,
   AcquireResult,
@@ -80,39 +80,6 @@ interface Waiter {
   onAbort?: () => void
 }
 
-const limitText: Record<LimitName, string> = {
-  requests: 'requests per minute',
-  tokens: 'tokens per minute',
-  concurrency: 'concurrent calls',
-  cooldown: 'cooldown',
-}
-
-/** The typed failure of a call that found no capacity before its deadline. */
-export function limitError(
-  request: LimiterRequest,
-  result: Extract<AcquireResult, { granted: false }>,
-): RateLimitError {
-  const never = !Number.isFinite(result.waitMs)
-  const reason = never
-    ? `the call needs more ${limitText[result.limit]} than the limit allows`
-    : result.limit === 'cooldown'
-      ? `the deployment is in cooldown for ${Math.ceil(result.waitMs)} ms more`
-      : `no capacity within the call's deadline`
-  return new RateLimitError(`${request.key}: ${limitText[result.limit]} limit reached; ${reason}`, {
-    provider: request.provider,
-    type: result.limit,
-    providerCode: 'llm_session_limit',
-    retryAfterMs: never ? undefined : Math.ceil(result.waitMs),
-    retryable: false,
-  })
-}
-
-// Exact waits (buckets, cooldowns) fail at once when they end past the deadline; a concurrency
-// slot may free any time, so those calls wait.
-const failsNow = (request: LimiterRequest, result: Extract<AcquireResult, { granted: false }>) =>
-  request.wait === false ||
-  (result.limit !== 'concurrency' && performance.now() + result.waitMs > request.deadline)
-
 /**
  * Creates the limiter that sits in front of a store.
  * @example
@@ -152,17 +119,21 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     }
   }
 
-  const ask = (request: LimiterRequest, leaseId: string) => {
+  /** The store's question for a call now: its lease lasts to its deadline, it may wait until then. */
+  const questionOf = (request: LimiterRequest, leaseId: string): AcquireRequest => {
     const left = request.deadline - performance.now()
-    return untilAborted(request.signal, {
+    return {
       key: request.key,
       limits: request.limits,
       tokens: request.tokens,
       leaseId,
       leaseMs: request.leaseMs ?? Math.max(1_000, left),
       maxDelayMs: request.wait === false ? 0 : Math.max(0, left),
-    })
+    }
   }
+
+  const ask = (request: LimiterRequest, leaseId: string) =>
+    untilAborted(request.signal, questionOf(request, leaseId))
 
   /** A remote store's answer, or the call's abort first: no call waits on the store past its deadline. */
   function untilAborted(signal: AbortSignal | undefined, acquire: AcquireRequest): Promise<AcquireResult> {
@@ -323,15 +294,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (request.signal?.aborted) return Promise.reject(request.signal.reason)
       if (queues.has(request.key)) return queued(request, undefined)
       const leaseId = `${leasePrefix}-${++leaseCount}`
-      const left = request.deadline - performance.now()
-      const acquire: AcquireRequest = {
-        key: request.key,
-        limits: request.limits,
-        tokens: request.tokens,
-        leaseId,
-        leaseMs: request.leaseMs ?? Math.max(1_000, left),
-        maxDelayMs: request.wait === false ? 0 : Math.max(0, left),
-      }
+      const acquire = questionOf(request, leaseId)
       const answer = store.acquire(acquire)
       // The usual case with the in-memory store: a synchronous yes, no promise chain.
       if (
