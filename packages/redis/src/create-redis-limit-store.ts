@@ -207,15 +207,17 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   }
 
   const takePending = () => {
+    if (flushTimer !== undefined) {
+      clearTimeout(flushTimer)
+      flushTimer = undefined
+      flushAt = Number.POSITIVE_INFINITY
+    }
     const taken = pending
     pending = { ops: [], keys: [] }
     return taken
   }
 
   const flush = () => {
-    clearTimeout(flushTimer)
-    flushTimer = undefined
-    flushAt = Number.POSITIVE_INFINITY
     const { ops, keys } = takePending()
     if (ops.length === 0 || stats.mode === 'local') return
     runScript(keys, ops).then(() => {
