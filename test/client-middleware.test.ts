@@ -208,6 +208,24 @@ describe('call middleware', () => {
     expect(sent).toHaveLength(0)
   })
 
+  it('keeps one deadline across waits and runs: a wait past the total timeout ends with TimeoutError', async () => {
+    sent.length = 0
+    const llm = client([
+      async (call, next) => {
+        expect(call.remainingMs()).toBeLessThanOrEqual(50)
+        await new Promise((_resolve, reject) =>
+          call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true }),
+        )
+        return next()
+      },
+    ])
+    await expect(llm.completion({ model: 'openai/gpt-4o', messages, timeout: 50 })).rejects.toMatchObject({
+      code: 'LLM_TIMEOUT',
+      timeout: 'total',
+    })
+    expect(sent).toHaveLength(0)
+  })
+
   it('sees the response headers of each attempt (retry-after)', async () => {
     const headers: Array<string | undefined> = []
     const llm = client([

@@ -107,7 +107,8 @@ function baseAttributes(call: LlmCall): TelemetryAttributes {
     ...routeAttributes(call.operation, call.route),
     ...requestAttributes(call.operation, call.request),
   }
-  if (call.requestId !== undefined) attributes['llm_session.request_id'] = call.requestId
+  // The caller's header: kept, but bounded (it reaches every span of the call).
+  if (call.requestId !== undefined) attributes['llm_session.request_id'] = call.requestId.slice(0, 128)
   return attributes
 }
 
