@@ -7,7 +7,6 @@ import type {
   CooldownPolicy,
   DeploymentLimits,
   DeploymentOutcome,
-  LimitName,
   LimitStore,
   ObservedProviderLimits,
 } from './limit-store.js'
