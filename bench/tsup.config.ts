@@ -10,6 +10,7 @@ export default defineConfig({
     'src/soak-process.ts',
     'src/parser-process.ts',
     'src/framework-app-process.ts',
+    'src/limiter-cost.ts',
     'src/telemetry-overhead.ts',
     'src/telemetry-process.ts',
   ],
@@ -22,6 +23,7 @@ export default defineConfig({
   splitting: false,
   // Peers are measured as installed, not re-bundled (tsup bundles devDependencies by default).
   external: [
+    'ioredis',
     'openai',
     'ai',
     '@ai-sdk/openai',

@@ -65,6 +65,35 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { MemoryLimitStore, MemoryLimitStoreOptions } from './fleet/create-memory-limit-store.js'
+export { createMemoryLimitStore } from './fleet/create-memory-limit-store.js'
+export type {
+  Lease,
+  LeaseSettlement,
+  LimiterRequest,
+  RateLimiter,
+  RateLimiterOptions,
+} from './fleet/create-rate-limiter.js'
+export { createRateLimiter } from './fleet/create-rate-limiter.js'
+export type {
+  DeploymentOptions,
+  ModelGroups,
+  RoutingOptions,
+  RoutingStrategy,
+} from './fleet/deployment-options.js'
+export { estimateCallTokens } from './fleet/estimate-call-tokens.js'
+export type {
+  AcquireRequest,
+  AcquireResult,
+  CooldownPolicy,
+  DeploymentLimits,
+  DeploymentOutcome,
+  LimitName,
+  LimitStore,
+  ObservedProviderLimits,
+  SettleRequest,
+} from './fleet/limit-store.js'
+export { readProviderLimits } from './fleet/read-provider-limits.js'
 export type { AwsCredentials, AwsCredentialsProvider } from './providers/bedrock/bedrock-credentials.js'
 export type { BedrockProviderSettings } from './providers/bedrock/bedrock-endpoint.js'
 export { listProviderNames } from './providers/registry.js'

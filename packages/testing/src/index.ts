@@ -13,6 +13,7 @@ export type {
   MockToolCall,
 } from './mock-provider/mock-provider-options.js'
 export { MOCK_AWS_CREDENTIALS } from './mock-provider/mock-provider-options.js'
+export type { MockRateLimits } from './mock-provider/mock-rate-limits.js'
 export type { MockCounterName, MockProviderStats } from './mock-provider/mock-stats.js'
 export type {
   MockConnectionInfo,
@@ -23,3 +24,5 @@ export type {
 export { startMockProvider } from './mock-provider/start-mock-provider.js'
 export type { MockServiceAccount } from './providers/token-endpoint.js'
 export type { MockAwsCredentials } from './providers/verify-sigv4.js'
+export type { RedisServer } from './redis/start-redis-server.js'
+export { hasRedisServer, startRedisServer } from './redis/start-redis-server.js'

@@ -36,6 +36,13 @@ export function setCallInfo(target: object, info: CallInfoEntry): void {
   CallInfoSlot.write(target, info)
 }
 
+/** Adds fields to a result's info, still built only when asked for. */
+export function extendCallInfo(target: object, fields: Partial<CallInfo>): void {
+  const entry = CallInfoSlot.read(target)
+  if (entry === undefined) return
+  CallInfoSlot.write(target, () => ({ ...(typeof entry === 'function' ? entry() : entry), ...fields }))
+}
+
 /**
  * What served a result: provider, model, session id, attempts, latency, request id and rate-limit
  * headers. Kept beside the result, so the OpenAI shape stays clean. Works for a completion, an

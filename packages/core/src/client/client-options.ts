@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import type { ModelGroups, RoutingOptions } from '../fleet/deployment-options.js'
 import type { BedrockProviderSettings } from '../providers/bedrock/bedrock-endpoint.js'
 import type { LlmSession } from '../session/create-session.js'
 import type { SessionLogger, SessionOptions } from '../session/session-options.js'
@@ -72,6 +73,13 @@ export interface ClientOptions {
   logger?: SessionLogger
   /** Run around every call, first outermost: limits, routing, fallbacks. See "Extending a call". */
   middleware?: CallMiddleware[]
+  /**
+   * Model names callers use (`'chat'`, or `'openai/gpt-4o'` itself), each mapped to deployments with
+   * their keys and limits; calls to them are routed, limited and fall back. See "Running a fleet".
+   */
+  deployments?: ModelGroups
+  /** How calls to `deployments` are routed: strategy, shared store, fallbacks, queue wait, cooldowns. */
+  routing?: RoutingOptions
   /** OTel spans and metrics and the `llm-session:call` channel; on by default (free while nothing listens), `false` turns it off. */
   telemetry?: boolean | TelemetryOptions
 }

@@ -1,6 +1,8 @@
 import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
 import { InvalidArgumentError } from '../errors/errors.js'
+import { createDeploymentRouter } from '../fleet/create-deployment-router.js'
+import { resolveModelGroups, validateRoutingOptions } from '../fleet/deployment-options.js'
 import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
 import { createSession, type LlmSession } from '../session/create-session.js'
 import type { SessionOptions } from '../session/session-options.js'
@@ -15,7 +17,7 @@ import {
   defaultClientInternals,
   type ProviderSettings,
 } from './client-options.js'
-import { type ClientConfig, prepareCall } from './prepare-call.js'
+import { type ClientConfig, fromEnv, prepareCall } from './prepare-call.js'
 import { runCompletion, runEmbedding } from './run-call.js'
 import { createCallPipeline } from './run-with-middleware.js'
 import { validateApiKey, validateBaseUrl, validateHeaders, validateNumber } from './validate-request.js'
@@ -82,6 +84,7 @@ function resolveOptions(
     validateHeaders(settings.headers, `providers.${name}.headers`)
     providers[name] = { ...settings }
   }
+  const router = resolveRouter(options, providers, internals)
   let owned: LlmSession | undefined
   let session: LlmSession | Dispatcher | undefined
   if (isSession(options.session) || isDispatcher(options.session)) session = options.session
@@ -104,9 +107,38 @@ function resolveOptions(
       headers: { ...options.headers },
       logger: options.logger,
       internals,
-      middleware: createCallPipeline(providers, options.middleware, createTelemetry(options.telemetry)),
+      groupBase: router?.groupBase,
+      middleware: createCallPipeline(
+        providers,
+        // The router runs innermost: the caller's own middleware sees each call as asked.
+        router === undefined || !Array.isArray(options.middleware ?? [])
+          ? options.middleware
+          : [...(options.middleware ?? []), router.middleware],
+        createTelemetry(options.telemetry),
+      ),
     },
   }
+}
+
+/** `deployments` and `routing`, checked now; undefined when the client has no model groups. */
+function resolveRouter(
+  options: ClientOptions,
+  providers: Record<string, ProviderSettings>,
+  internals: ClientInternals,
+) {
+  const groups = resolveModelGroups(
+    options.deployments,
+    (name) => getProviderDefinition(name) !== undefined,
+    (name) => {
+      const definition = getProviderDefinition(name)
+      return {
+        apiKey: providers[name]?.apiKey ?? fromEnv(definition?.apiKeyEnv),
+        baseUrl: providers[name]?.baseUrl ?? fromEnv(definition?.baseUrlEnv) ?? definition?.defaultBaseUrl,
+      }
+    },
+  )
+  validateRoutingOptions(options.routing, groups)
+  return createDeploymentRouter(groups, options.routing ?? {}, internals.random)
 }
 
 function buildClient(

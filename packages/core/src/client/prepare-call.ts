@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import { InvalidArgumentError, SessionClosedError } from '../errors/errors.js'
+import type { ResolvedDeployment } from '../fleet/deployment-options.js'
 import type { ProviderDefinition } from '../providers/provider.js'
 import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
 import { getDefaultSession } from '../session/default-session.js'
@@ -22,6 +23,8 @@ export interface ClientConfig {
   headers: Record<string, string>
   logger: SessionLogger | undefined
   internals: ClientInternals
+  /** A model group's first deployment, which a call to the group's name is prepared as (its router routes it). */
+  groupBase?: ((model: string) => ResolvedDeployment | undefined) | undefined
   /** The client's middleware chain, picked per call (telemetry joins it only while something listens). */
   middleware: { select(): CallChain | undefined } | undefined
 }
@@ -104,6 +107,15 @@ export function routeModel(model: unknown): { provider: ProviderDefinition; name
   return { provider, name, model: model.slice(slash + 1) }
 }
 
+/** A group's call starts as its first deployment: that deployment's key, base URL and headers. */
+function groupSettings(config: ClientConfig, name: string, group: ResolvedDeployment): ProviderSettings {
+  const settings: ProviderSettings = { ...config.providers[name] }
+  if (group.apiKey !== undefined) settings.apiKey = group.apiKey
+  if (group.baseUrl !== undefined) settings.baseUrl = group.baseUrl
+  if (group.headers !== undefined) settings.headers = { ...settings.headers, ...group.headers }
+  return settings
+}
+
 /** Validates and resolves a call before any I/O. */
 export function prepareCall(
   config: ClientConfig,
@@ -113,20 +125,28 @@ export function prepareCall(
 ): PreparedCall {
   if (kind === 'chat') validateCompletionRequest(request as CompletionRequest)
   else validateEmbeddingRequest(request as EmbeddingRequest)
-  const route = routeModel(request.model)
+  const group = config.groupBase?.(request.model)
+  const route = routeModel(group?.model ?? request.model)
   const { provider, name } = route
   if (kind === 'embedding' && provider.createEmbeddingRequest === undefined)
     throw new InvalidArgumentError(`provider ${name} has no embeddings`, { field: 'model' })
-  const settings = config.providers[name] ?? {}
+  const settings = group === undefined ? (config.providers[name] ?? {}) : groupSettings(config, name, group)
 
-  const apiKey = request.apiKey ?? binding.apiKey ?? settings.apiKey ?? fromEnv(provider.apiKeyEnv)
+  // A model group's call goes with its deployment's key and base URL, whatever the call carries.
+  const apiKey =
+    (group === undefined ? (request.apiKey ?? binding.apiKey) : undefined) ??
+    settings.apiKey ??
+    fromEnv(provider.apiKeyEnv)
   if (apiKey === undefined && provider.apiKeyRequired)
     throw new InvalidArgumentError(
       `${provider.apiKeyEnv.join(' / ') || 'the API key'} is not set and no apiKey was given for provider ${name}`,
       { field: 'apiKey' },
     )
   const baseUrl =
-    request.baseUrl ?? settings.baseUrl ?? fromEnv(provider.baseUrlEnv) ?? provider.defaultBaseUrl
+    (group === undefined ? request.baseUrl : undefined) ??
+    settings.baseUrl ??
+    fromEnv(provider.baseUrlEnv) ??
+    provider.defaultBaseUrl
   if (baseUrl === undefined) {
     const env = provider.baseUrlEnv?.length ? ` (or set ${provider.baseUrlEnv.join(' / ')})` : ''
     throw new InvalidArgumentError(`provider ${name} needs a baseUrl${env}`, { field: 'baseUrl' })

@@ -3,6 +3,7 @@ import type { MockTokenStore } from '../providers/token-endpoint.js'
 import { MockAbortError, type MockExchange } from './mock-exchange.js'
 import { type MockFault, selectMockFault } from './mock-fault.js'
 import type { ResolvedMockProviderOptions } from './mock-provider-options.js'
+import type { MockRateLimiter } from './mock-rate-limits.js'
 import type { MockStatsRecorder } from './mock-stats.js'
 import type { MockErrorResponse, MockWireFormat } from './mock-wire-format.js'
 import { cut, stall, wait } from './response-writer.js'
@@ -36,6 +37,7 @@ export interface MockServerState {
   history: MockRecordedRequest[]
   failCounts: Map<string, number>
   exchanges: Set<AbortController>
+  rateLimiter: MockRateLimiter
   closing: boolean
   sequence: number
 }
@@ -231,6 +233,16 @@ export async function handleRequest(
     if (authFailure) return await sendError(exchange, authFailure)
     if (matched.route.startsWith('azure.') && !url.searchParams.has('api-version')) {
       return await sendJson(exchange, 404, { error: { code: '404', message: 'Resource not found' } })
+    }
+    const limits = options.rateLimits
+    if (limits !== undefined && authHeader !== undefined) {
+      const key =
+        authHeader === 'query-key' ? (url.searchParams.get('key') ?? '') : String(req.headers[authHeader])
+      const refusal = state.rateLimiter.admit(exchange, key, limits)
+      if (refusal !== undefined) {
+        stats.increment('rateLimited')
+        return await sendError(exchange, format.error(exchange, 429, refusal.message), refusal.headers)
+      }
     }
     if (exchange.fault) {
       stats.increment('faults')

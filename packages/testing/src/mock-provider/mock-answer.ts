@@ -47,6 +47,12 @@ function headerNumber(exchange: MockExchange, name: string): number | undefined 
 }
 
 export function createMockAnswer(exchange: MockExchange, input: AnswerInput): MockAnswer {
+  const answer = planMockAnswer(exchange, input)
+  exchange.chargeTokens?.(answer.promptTokens + answer.completionTokens)
+  return answer
+}
+
+function planMockAnswer(exchange: MockExchange, input: AnswerInput): MockAnswer {
   const { options } = exchange
   const promptTokens = countWords(input.prompt)
   if (options.toolCalls?.length && input.hasTools && !input.hasToolResults) {

@@ -26,6 +26,10 @@ export interface MockExchange {
   sequence: number
   /** Set when the mock cut the connection on purpose, so it is not counted as a client abort. */
   cutByMock: boolean
+  /** Set when the key has rate limits: charges the answer's usage to its token bucket. */
+  chargeTokens?: (tokens: number) => void
+  /** Set when the key has rate limits: the key's `x-ratelimit-*` / `anthropic-ratelimit-*` headers now. */
+  rateLimitHeaders?: () => Record<string, string>
 }
 
 export class MockAbortError extends Error {

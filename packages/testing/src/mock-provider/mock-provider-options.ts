@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../invalid-argument-error.js'
 import type { MockAwsCredentials } from '../providers/verify-sigv4.js'
+import type { MockRateLimits } from './mock-rate-limits.js'
 
 /** A tool call the mock answers with, in every wire format's own shape. */
 export interface MockToolCall {
@@ -45,6 +46,8 @@ export interface MockProviderOptions {
   maxStallMs?: number
   /** How many requests `requests()` remembers. Default 100. */
   historySize?: number
+  /** Limits per API key, answered with 429s and the provider's rate-limit headers. Default none. */
+  rateLimits?: MockRateLimits
   /** AWS keys whose SigV4 signatures Bedrock routes accept. Default: `MOCK_AWS_CREDENTIALS`. */
   awsCredentials?: MockAwsCredentials[]
 }
@@ -59,9 +62,9 @@ export const MOCK_AWS_CREDENTIALS: MockAwsCredentials = {
 }
 
 export type ResolvedMockProviderOptions = Required<
-  Omit<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls'>
+  Omit<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits'>
 > &
-  Pick<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls'>
+  Pick<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits'>
 
 function check(condition: boolean, field: string, message: string): void {
   if (!condition) throw new InvalidArgumentError(`${field} ${message}`, { field })
@@ -116,6 +119,21 @@ export function resolveMockProviderOptions(options: MockProviderOptions = {}): R
       )
     })
   }
+  if (options.rateLimits !== undefined) {
+    check(
+      typeof options.rateLimits === 'object' && options.rateLimits !== null,
+      'rateLimits',
+      'must be an object',
+    )
+    for (const name of ['requestsPerMinute', 'tokensPerMinute', 'maxConcurrent', 'windowMs'] as const) {
+      const value = options.rateLimits[name]
+      check(
+        value === undefined || (typeof value === 'number' && Number.isFinite(value) && value > 0),
+        `rateLimits.${name}`,
+        'must be a number > 0',
+      )
+    }
+  }
   const awsCredentials = options.awsCredentials ?? [MOCK_AWS_CREDENTIALS]
   check(Array.isArray(awsCredentials), 'awsCredentials', 'must be an array')
   awsCredentials.forEach((credentials, index) => {
@@ -141,5 +159,6 @@ export function resolveMockProviderOptions(options: MockProviderOptions = {}): R
     tokenExpiresInSeconds: positiveInteger(options, 'tokenExpiresInSeconds', 3599),
     maxStallMs: positiveInteger(options, 'maxStallMs', 60_000),
     historySize: positiveInteger(options, 'historySize', 100),
+    rateLimits: options.rateLimits,
   }
 }

@@ -26,6 +26,8 @@ export interface MockProviderStats {
   tokensIssued: number
   /** Bedrock requests whose SigV4 signature the mock checked and accepted. */
   signaturesVerified: number
+  /** Requests refused with a 429 by the `rateLimits` option. */
+  rateLimited: number
   /** Requests per route, e.g. `{ 'openai.chat.stream': 2, 'anthropic.messages': 1 }`. */
   byRoute: Record<string, number>
   /** Injected faults per name, e.g. `{ 'fail-429': 1 }`. */
@@ -49,6 +51,7 @@ export function createEmptyStats(openConnections = 0): MockProviderStats {
     tokenRequests: 0,
     tokensIssued: 0,
     signaturesVerified: 0,
+    rateLimited: 0,
     byRoute: {},
     byFault: {},
   }

@@ -64,7 +64,7 @@ export async function sendHead(
   // AWS services send only their own request id header.
   const requestId =
     headers['x-amzn-requestid'] === undefined ? { 'x-request-id': `req_mock_${exchange.sequence}` } : {}
-  exchange.res.writeHead(status, { ...requestId, ...headers })
+  exchange.res.writeHead(status, { ...requestId, ...headers, ...exchange.rateLimitHeaders?.() })
   // Send the headers now: a stream's first bytes must not wait for its first chunk.
   exchange.res.flushHeaders()
 }

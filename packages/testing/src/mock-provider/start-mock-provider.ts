@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../invalid-argument-error.js'
 import { type MockServiceAccount, MockTokenStore } from '../providers/token-endpoint.js'
 import { handleRequest, type MockRecordedRequest, type MockServerState } from './handle-request.js'
 import { type MockProviderOptions, resolveMockProviderOptions } from './mock-provider-options.js'
+import { MockRateLimiter } from './mock-rate-limits.js'
 import { type MockCounterName, type MockProviderStats, MockStatsRecorder } from './mock-stats.js'
 
 /** An open connection to the mock, as `openConnections()` and leak messages list it. */
@@ -47,7 +48,7 @@ export interface MockProvider {
   issueAccessToken(expiresInSeconds?: number): string
   /** Makes every issued access token invalid, so clients must fetch a new one. */
   expireAccessTokens(): void
-  /** Zeroes the counters (open connections stay), forgets requests and `times` fault counts. */
+  /** Zeroes the counters (open connections stay), forgets requests, `times` fault counts and rate-limit buckets. */
   reset(): void
   /** Stops the server, ends stalls and destroys open connections. Idempotent. */
   close(): Promise<void>
@@ -73,6 +74,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     history: [],
     failCounts: new Map(),
     exchanges: new Set(),
+    rateLimiter: new MockRateLimiter(),
     closing: false,
     sequence: 0,
   }
@@ -163,6 +165,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       stats.reset()
       state.history.length = 0
       state.failCounts.clear()
+      state.rateLimiter.reset()
     },
     close() {
       closing ??= (async () => {

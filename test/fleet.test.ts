@@ -1,0 +1,134 @@
+import {
+  type MockProvider,
+  type RedisServer,
+  startMockProvider,
+  startRedisServer,
+} from '@llm-session/testing'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+// @ts-expect-error: plain JS shared with the fleet demo
+import { runFleet, totalOf } from '../examples/fleet/run-fleet.js'
+
+// The issue's 1,200 rpm and 60k tpm, scaled to a five-second window so a run takes seconds, and
+// down to what this test machine serves with room to spare (it is the limit that must bind, not
+// the CPU): 250 requests and 12,500 tokens per 5 s (50 requests a second) for the key, shared by 4
+// instances of 50 lanes each. (The buckets leave 2% of the window as margin for calls granted apart
+// and arriving together: 100 ms here, more than this busy test machine's scheduling jitter.)
+const windowMs = 5_000
+const limits = { requestsPerMinute: 250, tokensPerMinute: 12_500, windowMs }
+const durationMs = 3_000
+const instances = 4
+
+interface FleetReport {
+  elapsedMs: number
+  counts: Record<string, number>
+  errorCodes: Record<string, number>
+  slowestMs: number
+  warnings: string[]
+  store?: { mode: string; roundTrips: number; acquires: number; failovers: number }
+}
+
+let mock: MockProvider
+let redis: RedisServer
+beforeAll(async () => {
+  mock = await startMockProvider({ rateLimits: limits })
+  redis = await startRedisServer()
+})
+beforeEach(() => mock.reset())
+afterAll(async () => {
+  await mock?.close()
+  await redis?.close()
+})
+
+const fleet = (options: Record<string, unknown> = {}): Promise<FleetReport[]> =>
+  runFleet({
+    instances,
+    concurrency: 50,
+    durationMs,
+    timeoutMs: 4_000,
+    baseUrl: `${mock.url}/v1`,
+    limits,
+    ...options,
+  })
+
+/** Answered calls as a share of what the provider's buckets allowed over the run (a full bucket at start). */
+function shareOfLimit(reports: FleetReport[]): number {
+  const elapsed = Math.max(...reports.map((report) => report.elapsedMs))
+  const allowed = limits.requestsPerMinute * (1 + elapsed / windowMs)
+  return totalOf(reports).answered / allowed
+}
+
+function expectEveryCallAccounted(reports: FleetReport[]): void {
+  const total = totalOf(reports)
+  expect(total.ended).toBe(total.started)
+  expect(total.answered + total.limitedBeforeSending + total.providerRateLimited + total.otherTyped).toBe(
+    total.ended,
+  )
+  expect(total.untyped).toBe(0)
+  expect(total.pastDeadline).toBe(0)
+}
+
+describe('a fleet of 4 processes sharing one key', () => {
+  it('stays under the provider limits with the Redis store, in one round trip per call', async () => {
+    const reports = await fleet({ redisPort: redis.port, latencyBudgetMs: 500 })
+    const provider = mock.stats()
+    const total = totalOf(reports)
+    const roundTrips = reports.reduce((sum, report) => sum + (report.store?.roundTrips ?? 0), 0)
+    const share = shareOfLimit(reports)
+    console.log(
+      `fleet, Redis store: ${total.answered} answered, ${provider.rateLimited} 429s at the provider, ` +
+        `${(share * 100).toFixed(1)}% of the limit, ${(roundTrips / total.started).toFixed(2)} Redis round trips per call, ` +
+        `limited before sending ${total.limitedBeforeSending}`,
+      JSON.stringify(
+        reports.map(({ store, slowestMs, errorCodes, counts }) => ({ store, slowestMs, errorCodes, counts })),
+      ),
+    )
+    expectEveryCallAccounted(reports)
+    expect(provider.rateLimited).toBeLessThanOrEqual(Math.ceil(provider.requests * 0.01))
+    expect(share).toBeGreaterThan(0.85)
+    expect(roundTrips / total.started).toBeLessThanOrEqual(1.1)
+    for (const report of reports) expect(report.store).toMatchObject({ mode: 'shared', failovers: 0 })
+  })
+
+  it('overruns the provider with in-memory limits only (each instance thinks the key is its own)', async () => {
+    const reports = await fleet()
+    const provider = mock.stats()
+    const total = totalOf(reports)
+    console.log(
+      `fleet, in-memory stores: ${total.answered} answered, ${provider.rateLimited} 429s at the provider, ` +
+        `${(shareOfLimit(reports) * 100).toFixed(1)}% of the limit`,
+    )
+    expectEveryCallAccounted(reports)
+    expect(provider.rateLimited).toBeGreaterThan(50)
+  })
+
+  it('survives Redis stopping mid-run: local shares, one warning per instance, shared limits again once it is back', async () => {
+    const requestsBefore = { stop: 0, restart: 0 }
+    const reports = await fleet({
+      redisPort: redis.port,
+      latencyBudgetMs: 500,
+      durationMs: 4_000,
+      onStarted: async () => {
+        await mock.waitFor('requests', 150, { timeoutMs: 20_000 })
+        requestsBefore.stop = mock.stats().requests
+        await redis.stop()
+        await mock.waitFor('requests', requestsBefore.stop + 150, { timeoutMs: 20_000 })
+        requestsBefore.restart = mock.stats().requests
+        await redis.start()
+      },
+    })
+    const total = totalOf(reports)
+    console.log(
+      `fleet, Redis stopped after ${requestsBefore.stop} requests and started after ${requestsBefore.restart}: ` +
+        `${total.answered} answered, ${mock.stats().rateLimited} 429s at the provider, ` +
+        `warnings per instance ${reports.map((report) => report.warnings.length).join('/')}`,
+      JSON.stringify(
+        reports.map(({ warnings, slowestMs, errorCodes }) => ({ warnings, slowestMs, errorCodes })),
+      ),
+    )
+    expectEveryCallAccounted(reports)
+    for (const report of reports) {
+      expect(report.warnings).toHaveLength(1)
+      expect(report.store).toMatchObject({ mode: 'shared', failovers: 1 })
+    }
+  })
+})

@@ -1,0 +1,176 @@
+import { createRateLimiter, type SettleRequest } from '@llm-session/core'
+import { createRedisLimitStore, type RedisLimitStore } from '@llm-session/redis'
+import { type RedisServer, startRedisServer } from '@llm-session/testing'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+const policy = { failures: 3, failureWindowMs: 60_000, cooldownMs: 5_000 }
+const settleOf = (overrides: Partial<SettleRequest>): SettleRequest => ({
+  key: 'd',
+  limits: {},
+  leaseId: 'x',
+  tokensReserved: 0,
+  outcome: 'success',
+  policy,
+  ...overrides,
+})
+
+let server: RedisServer
+const clients: Redis[] = []
+const connect = () => {
+  const client = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 20 })
+  client.on('error', () => {}) // the fault test stops the server on purpose
+  clients.push(client)
+  return client
+}
+let admin: Redis
+let prefixCount = 0
+let prefix: string
+const stores: RedisLimitStore[] = []
+const storeOf = (options: Partial<Parameters<typeof createRedisLimitStore>[0]> = {}) => {
+  const store = createRedisLimitStore({ redis: connect(), prefix, latencyBudgetMs: 500, ...options })
+  stores.push(store)
+  return store
+}
+const evalshaCalls = async () => {
+  const info = await admin.info('commandstats')
+  return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0)
+}
+
+beforeAll(async () => {
+  server = await startRedisServer()
+  admin = connect()
+})
+beforeEach(() => {
+  prefix = `t${++prefixCount}`
+})
+afterAll(async () => {
+  for (const store of stores) store.close()
+  for (const client of clients) client.disconnect()
+  await server?.close()
+})
+
+describe('createRedisLimitStore on a real redis-server', () => {
+  it('decides like the in-memory store: a window of requests minus the margin', async () => {
+    const store = storeOf()
+    const limits = { requestsPerMinute: 100 }
+    let granted = 0
+    for (let i = 0; i < 150; i++)
+      if ((await store.acquire({ key: 'd', limits, tokens: 0, leaseId: `l${i}`, leaseMs: 1_000 })).granted)
+        granted++
+    expect(granted).toBe(98)
+    const denied = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 'z', leaseMs: 1_000 })
+    expect(denied).toMatchObject({ granted: false, limit: 'requests' })
+  })
+
+  it('shares concurrency slots and cooldowns between instances', async () => {
+    const a = storeOf()
+    const b = storeOf()
+    const limits = { maxConcurrent: 2 }
+    expect((await a.acquire({ key: 'd', limits, tokens: 0, leaseId: 'a1', leaseMs: 60_000 })).granted).toBe(
+      true,
+    )
+    expect((await b.acquire({ key: 'd', limits, tokens: 0, leaseId: 'b1', leaseMs: 60_000 })).granted).toBe(
+      true,
+    )
+    expect(await b.acquire({ key: 'd', limits, tokens: 0, leaseId: 'b2', leaseMs: 60_000 })).toMatchObject({
+      granted: false,
+      limit: 'concurrency',
+    })
+    a.settle(settleOf({ limits, leaseId: 'a1', outcome: 'rate-limited', cooldownMs: 2_000 }))
+    // The settle rides on a's next script; here there is none, so it is flushed on its own.
+    await a.acquire({ key: 'other', limits: {}, tokens: 0, leaseId: 'o', leaseMs: 1 })
+    const seen = await b.acquire({ key: 'd', limits, tokens: 0, leaseId: 'b2', leaseMs: 60_000 })
+    expect(seen).toMatchObject({ granted: false, limit: 'cooldown' })
+    expect(b.cooldownLeftMs('d')).toBeGreaterThan(1_000)
+  })
+
+  it('costs one round trip per call: settles ride on the next acquire', async () => {
+    const store = storeOf()
+    const limiter = createRateLimiter({ store })
+    const limits = { requestsPerMinute: 10_000, tokensPerMinute: 1_000_000, maxConcurrent: 10 }
+    await limiter.acquire({
+      key: 'd',
+      limits,
+      tokens: 1,
+      provider: 'openai',
+      deadline: performance.now() + 1_000,
+    })
+    const before = await evalshaCalls()
+    const calls = 50
+    for (let i = 0; i < calls; i++) {
+      const lease = await limiter.acquire({
+        key: 'd',
+        limits,
+        tokens: 10,
+        provider: 'openai',
+        deadline: performance.now() + 1_000,
+      })
+      lease.settle({ outcome: 'success', tokensUsed: 8 })
+    }
+    const after = await evalshaCalls()
+    // The admin's own INFO is not an EVALSHA; the last settle may go out alone.
+    expect(after - before).toBeGreaterThanOrEqual(calls)
+    expect(after - before).toBeLessThanOrEqual(calls + 1)
+  })
+
+  it('prefixes every key and gives each a TTL', async () => {
+    const store = storeOf()
+    await store.acquire({
+      key: 'dep',
+      limits: { requestsPerMinute: 10, maxConcurrent: 2 },
+      tokens: 0,
+      leaseId: 'a',
+      leaseMs: 5_000,
+    })
+    const keys = await admin.keys(`{${prefix}}:*`)
+    expect(keys.sort()).toEqual([`{${prefix}}:dep:leases`, `{${prefix}}:dep:state`])
+    for (const key of keys) expect(await admin.pttl(key)).toBeGreaterThan(0)
+  })
+
+  it('loads the script again after SCRIPT FLUSH (EVALSHA falls back to EVAL)', async () => {
+    const store = storeOf()
+    await admin.script('FLUSH')
+    const result = await store.acquire({
+      key: 'd',
+      limits: { requestsPerMinute: 10 },
+      tokens: 0,
+      leaseId: 'a',
+      leaseMs: 1,
+    })
+    expect(result.granted).toBe(true)
+    expect(store.mode).toBe('shared')
+  })
+
+  it('fails over to its share of local limits with one warning, and resumes shared limits when Redis is back', async () => {
+    const warnings: string[] = []
+    let resumed: () => void = () => {}
+    const back = new Promise<void>((resolve) => {
+      resumed = resolve
+    })
+    const store = storeOf({
+      fleetSize: 2,
+      latencyBudgetMs: 200,
+      probeIntervalMs: 100,
+      logger: { warn: (_fields, message) => warnings.push(String(message)), info: () => resumed() },
+    })
+    const limits = { maxConcurrent: 4 }
+    await server.stop()
+    const started = performance.now()
+    const results = []
+    for (let i = 0; i < 4; i++)
+      results.push(await store.acquire({ key: 'd', limits, tokens: 0, leaseId: `l${i}`, leaseMs: 60_000 }))
+    expect(performance.now() - started).toBeLessThan(5_000) // bounded by the budget, not Redis's retries
+    expect(results.map((result) => result.granted)).toEqual([true, true, false, false])
+    expect(store.mode).toBe('local')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('using local limits (1/2 of each)')
+    await server.start()
+    await back
+    expect(store.mode).toBe('shared')
+    const shared = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 's', leaseMs: 60_000 })
+    expect(shared.granted).toBe(true)
+    expect(store.stats()).toMatchObject({ mode: 'shared', failovers: 1 })
+    expect(warnings).toHaveLength(1)
+  })
+})
