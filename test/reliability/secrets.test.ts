@@ -144,6 +144,8 @@ describe('secrets', () => {
         anthropic: { apiKey: anthropicKey, baseUrl: mock.url },
         vertex: vertexSettings,
       },
+      // The echoing provider is a host the developer allows calls to point at.
+      allowedBaseUrls: [echo.url],
     })
     const bound = client.with({ headers: { 'x-gateway-authorization': `Bearer ${bearerToken}` } })
     scanner.add('session', session)

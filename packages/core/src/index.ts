@@ -5,8 +5,6 @@ export type {
 } from './bindings/create-binding-runtime.js'
 export { createBindingRuntime } from './bindings/create-binding-runtime.js'
 export { createResponseCloseSignal } from './bindings/create-response-close-signal.js'
-export type { LlmErrorHttpResponse } from './bindings/map-llm-error-to-http.js'
-export { mapLlmErrorToHttp } from './bindings/map-llm-error-to-http.js'
 export type { ChatStreamSource } from './bindings/open-chat-sse-frames.js'
 export { chatSseHeaders, openChatSseFrames } from './bindings/open-chat-sse-frames.js'
 export type { PipeChatStreamOptions } from './bindings/pipe-chat-stream-to-response.js'
@@ -45,6 +43,8 @@ export {
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { LlmErrorHttpResponse } from './errors/map-llm-error-to-http.js'
+export { mapLlmErrorToHttp } from './errors/map-llm-error-to-http.js'
 export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'

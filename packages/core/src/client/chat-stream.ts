@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { LlmError, ProviderError, ResponseParseError, TimeoutError } from '../errors/errors.js'
+import { ResponseParseError, TimeoutError } from '../errors/errors.js'
+import { mapErrorToCallerBody } from '../errors/map-llm-error-to-http.js'
 import type { ChunkMapper, StreamEvent } from '../providers/provider.js'
 import {
   type ChatCompletionAssembler,
@@ -17,10 +18,12 @@ import {
   callInfoOf,
   providerCallContext,
   responseContext,
+  scrubError,
   sendChecked,
   toCallError,
   withRetries,
 } from './run-call.js'
+import { createStreamGuard, type StreamGuard } from './stream-guard.js'
 
 const abortError = (message: string) => new DOMException(message, 'AbortError')
 
@@ -69,7 +72,11 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return this.#final
   }
 
-  /** OpenAI-style SSE bytes (`data: <chunk>` … `data: [DONE]`), with an `event: error` on failure. */
+  /**
+   * OpenAI-style SSE bytes (`data: <chunk>` … `data: [DONE]`), with an `event: error` on failure
+   * whose data is the fixed body of `mapLlmErrorToHttp` (type, code, request id): never the
+   * provider's message, a base URL or a key, as these bytes usually go to a browser.
+   */
   toSSEStream(): ReadableStream<Uint8Array> {
     const iterator = this[Symbol.asyncIterator]()
     const encoder = new TextEncoder()
@@ -82,7 +89,9 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
             controller.close()
           } else controller.enqueue(encoder.encode(`data: ${JSON.stringify(value)}\n\n`))
         } catch (error) {
-          controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify(errorPayload(error))}\n\n`))
+          controller.enqueue(
+            encoder.encode(`event: error\ndata: ${JSON.stringify(mapErrorToCallerBody(error))}\n\n`),
+          )
           controller.close()
         }
       },
@@ -128,6 +137,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     let response: HttpResponse | undefined
     let info: CallInfo | undefined
     let idleTimer: NodeJS.Timeout | undefined
+    let guard: StreamGuard | undefined
     let completed = false
     try {
       const sent = await withRetries(call, control, async () => {
@@ -146,6 +156,15 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       const mapper = call.provider.createChunkMapper(context)
       const decoder = createStreamDecoder(call.provider.streamFormat, { maxEventSize: call.maxResponseBytes })
       const assembler = createChatCompletionAssembler()
+      guard = createStreamGuard({
+        provider: call.providerName,
+        maxBytes: call.maxStreamBytes,
+        readerTimeout: call.readerTimeout,
+        onStall: (error) => {
+          control.abort(error)
+          this.#settle.reject(scrubError(error, call))
+        },
+      })
       // One timer per stream, restarted per network read (no new timer each time). It counts only
       // while waiting for data: if it ends while the reader holds a batch, it does nothing, and the
       // next refresh() starts it again from then.
@@ -161,11 +180,16 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       }, call.idleTimeout)
       for await (const bytes of body) {
         waiting = false
+        guard.count((bytes as Buffer).length)
         // After the terminator, drain the rest so the socket can be reused.
         if (!mapper.finished) {
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
-          if (batch.length > 0) yield batch
+          if (batch.length > 0) {
+            guard.handedOut()
+            yield batch
+            guard.resumed()
+          }
           if (failed) throw error
         }
         waiting = true
@@ -186,11 +210,12 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       completed = true
       this.#settle.resolve(assembler.result())
     } catch (raw) {
-      const error = control.translate(toStreamError(raw, call, response))
+      const error = scrubError(control.translate(toStreamError(raw, call, response)), call)
       this.#settle.reject(error)
       throw error
     } finally {
       clearTimeout(idleTimer)
+      guard?.dispose()
       if (!completed) {
         if (response !== undefined) discardBody(response.body)
         this.#settle.reject(abortError('The stream was closed before its end'))
@@ -290,25 +315,4 @@ function toStreamError(error: unknown, call: PreparedCall, response: HttpRespons
       cause: error,
     })
   return toCallError(error, call, response?.status)
-}
-
-function errorPayload(error: unknown): { error: Record<string, unknown> } {
-  if (error instanceof ProviderError)
-    return {
-      error: {
-        message: error.message,
-        type: error.type ?? error.name,
-        code: error.providerCode ?? error.code,
-        status: error.status,
-      },
-    }
-  if (error instanceof LlmError)
-    return { error: { message: error.message, type: error.name, code: error.code } }
-  const name = (error as { name?: unknown })?.name
-  return {
-    error: {
-      message: name === 'AbortError' ? 'aborted' : 'stream failed',
-      type: typeof name === 'string' ? name : 'Error',
-    },
-  }
 }

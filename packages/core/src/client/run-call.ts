@@ -1,4 +1,11 @@
-import { isAbortError, LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
+import {
+  InvalidArgumentError,
+  isAbortError,
+  LlmError,
+  ProviderError,
+  RedirectError,
+  ResponseParseError,
+} from '../errors/errors.js'
 import type {
   ProviderCallContext,
   ProviderHttpRequest,
@@ -10,6 +17,7 @@ import type { CallInfo, CompletionRequest, EmbeddingRequest } from '../types/req
 import { type CallControl, createCallControl } from './call-control.js'
 import { setCallInfo } from './call-info.js'
 import {
+  discardBody,
   type HttpResponse,
   rateLimitHeadersOf,
   readBodyText,
@@ -17,6 +25,7 @@ import {
   sendHttp,
 } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
+import { redactText, redactValue, scrubCallError, secretsOfCall } from './redact-call-secrets.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
 
 /**
@@ -26,15 +35,27 @@ import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry
  * a ResponseParseError, never a retryable connection failure.
  */
 export function toCallError(error: unknown, call: PreparedCall, status?: number): unknown {
-  if (error instanceof LlmError || isAbortError(error)) return error
+  if (error instanceof LlmError) return error
+  // Before the abort check: a proxy refusing the tunnel comes as an AbortError, yet is no abort.
   if (isTransportError(error))
     return mapTransportError(error, { origin: call.baseUrl, sessionId: call.sessionId })
+  if (isAbortError(error)) return error
+  if (isUnserializable(error))
+    return new InvalidArgumentError(
+      `the request cannot be sent as JSON (${(error as Error).message.split('\n')[0]})`,
+      { field: 'request' },
+    )
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return new ResponseParseError(`could not read the ${call.providerName} response (${reason})`, {
     provider: call.providerName,
     status,
     cause: error,
   })
+}
+
+/** JSON.stringify's TypeError for a circular structure or a BigInt in the caller's request. */
+function isUnserializable(error: unknown): boolean {
+  return error instanceof TypeError && /circular structure|BigInt/i.test(error.message)
 }
 
 function isTransportError(error: unknown): boolean {
@@ -46,11 +67,9 @@ function isTransportError(error: unknown): boolean {
 /** Response headers of the HTTP error an error was made from, for `x-should-retry` and `retry-after`. */
 const errorHeaders = new WeakMap<object, Record<string, string>>()
 
-/** Replaces the call's key wherever a provider echoed it. */
-export function redactSecret(text: string, call: PreparedCall): string {
-  return call.apiKey !== undefined && call.apiKey.length >= 4
-    ? text.split(call.apiKey).join('[redacted]')
-    : text
+/** The call's error without its secrets: the one place every error leaving a call goes through. */
+export function scrubError(error: unknown, call: PreparedCall): unknown {
+  return error instanceof LlmError ? scrubCallError(error, secretsOfCall(call)) : error
 }
 
 export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
@@ -66,6 +85,7 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     },
     async send(request) {
       const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+      call.sentHeaders = request.headers
       const { body } = await readRedactedBody(call, response)
       return { status: response.status, headers: response.headers, body }
     },
@@ -92,12 +112,14 @@ async function readRedactedBody(
   response: HttpResponse,
 ): Promise<{ requestId: string | undefined; body: unknown }> {
   const requestId = requestIdOf(response.headers)
-  const text = redactSecret(
+  const secrets = secretsOfCall(call)
+  const text = redactText(
     await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-    call,
+    secrets,
   )
   try {
-    return { requestId, body: JSON.parse(text) }
+    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
+    return { requestId, body: redactValue(JSON.parse(text), secrets) }
   } catch {
     return { requestId, body: text }
   }
@@ -110,7 +132,12 @@ export async function sendChecked(
   request: ProviderHttpRequest,
 ): Promise<HttpResponse> {
   const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+  call.sentHeaders = request.headers
   if (response.status >= 200 && response.status < 300) return response
+  if (response.status >= 300 && response.status < 400) {
+    discardBody(response.body)
+    throw redirectError(call, response)
+  }
   const { requestId, body } = await readRedactedBody(call, response)
   const error = call.provider.parseError(
     { status: response.status, headers: response.headers, body },
@@ -118,6 +145,18 @@ export async function sendChecked(
   )
   errorHeaders.set(error, response.headers)
   throw error
+}
+
+function redirectError(call: PreparedCall, response: HttpResponse): RedirectError {
+  const location = response.headers.location
+  let where = ''
+  try {
+    if (location !== undefined) where = ` to ${new URL(location, call.baseUrl).origin}`
+  } catch {}
+  return new RedirectError(
+    `${call.providerName} answered ${response.status}, a redirect${where}; redirects are not followed (the key would go with them): set baseUrl to where the provider answers`,
+    { provider: call.providerName, status: response.status, requestId: requestIdOf(response.headers) },
+  )
 }
 
 export function parseJsonBody(text: string, call: PreparedCall, response: HttpResponse): unknown {
@@ -290,7 +329,7 @@ async function runJsonCall<T extends object>(
     }))
     return value.result
   } catch (error) {
-    throw control.translate(error)
+    throw scrubError(control.translate(error), call)
   } finally {
     control.dispose()
   }
@@ -301,8 +340,30 @@ export function runCompletion(call: PreparedCall, request: CompletionRequest): P
     call,
     (control) =>
       call.provider.createChatRequest(request, providerCallContext(call, control), { stream: false }),
-    (body, response) => call.provider.parseChatResponse(body, responseContext(call, response, request)),
+    (body, response) =>
+      checkAnswer(
+        call.provider.parseChatResponse(body, responseContext(call, response, request)),
+        'choices',
+        call,
+        response,
+      ),
   )
+}
+
+/** A 2xx whose body is not the provider's shape (`{}`) maps to no choice: that is no answer. */
+function checkAnswer<T extends object>(
+  result: T,
+  list: 'choices' | 'data',
+  call: PreparedCall,
+  response: HttpResponse,
+): T {
+  const items = (result as Record<string, unknown>)[list]
+  if (Array.isArray(items) && items.length > 0) return result
+  throw new ResponseParseError(`${call.providerName} answered ${response.status} without any ${list}`, {
+    provider: call.providerName,
+    status: response.status,
+    requestId: requestIdOf(response.headers),
+  })
 }
 
 export function runEmbedding(call: PreparedCall, request: EmbeddingRequest): Promise<EmbeddingResponse> {
@@ -316,7 +377,7 @@ export function runEmbedding(call: PreparedCall, request: EmbeddingRequest): Pro
         response,
         request as unknown as CompletionRequest,
       )
-      return provider.parseEmbeddingResponse!(body, context)
+      return checkAnswer(provider.parseEmbeddingResponse!(body, context), 'data', call, response)
     },
   )
 }

@@ -75,6 +75,8 @@ export interface ProviderDefinition {
   /** Environment variables holding a base URL, first found wins. */
   readonly baseUrlEnv?: readonly string[]
   readonly streamFormat: 'sse' | 'ndjson'
+  /** Settings of this provider's `ClientOptions.providers` section beside apiKey, baseUrl and headers. */
+  readonly settingNames?: readonly string[]
   createChatRequest(
     request: CompletionRequest,
     context: ProviderCallContext,

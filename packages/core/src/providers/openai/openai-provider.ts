@@ -21,6 +21,8 @@ export interface OpenAIFamilyProviderConfig {
   apiKeyRequired: boolean
   /** Ask for `stream_options.include_usage` (default true; some servers reject the field). */
   streamUsage?: boolean
+  /** Provider-specific settings names (Azure `apiVersion`). */
+  settingNames?: readonly string[]
   /** Credential headers. Default `Authorization: Bearer <key>`. */
   authHeaders?(apiKey: string): Record<string, string>
   /** The URL of an operation. Default `{baseUrl}/{operation}`. */
@@ -73,6 +75,7 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
     apiKeyRequired: config.apiKeyRequired,
     ...(config.defaultBaseUrl === undefined ? {} : { defaultBaseUrl: config.defaultBaseUrl }),
     ...(config.baseUrlEnv === undefined ? {} : { baseUrlEnv: config.baseUrlEnv }),
+    ...(config.settingNames === undefined ? {} : { settingNames: config.settingNames }),
     streamFormat: 'sse',
 
     createChatRequest(request: CompletionRequest, context, { stream }): ProviderHttpRequest {

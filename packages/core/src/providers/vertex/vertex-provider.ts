@@ -1,10 +1,11 @@
-import { InvalidArgumentError } from '../../errors/errors.js'
+import { ConfigurationError, InvalidArgumentError } from '../../errors/errors.js'
 import type { CompletionRequest } from '../../types/request.js'
 import { createGeminiChunkMapper } from '../gemini/gemini-chunk-mapper.js'
 import { parseGeminiError } from '../gemini/gemini-error.js'
 import { parseGeminiResponse } from '../gemini/parse-gemini-response.js'
 import { createGeminiRequestBody } from '../gemini/prepare-gemini-request.js'
 import type { ProviderCallContext, ProviderDefinition, ProviderHttpRequest } from '../provider.js'
+import { encodeModelPathSegment } from '../shared/encode-model-path-segment.js'
 import { resolveVertexAccessToken, type VertexSettings } from './vertex-access-token.js'
 
 /**
@@ -27,7 +28,7 @@ export function getVertexModelUrl(
   const settings = context.settings as VertexSettings
   const project = settings.project ?? env.VERTEX_PROJECT ?? env.GOOGLE_CLOUD_PROJECT
   if (typeof project !== 'string' || project === '') {
-    throw new InvalidArgumentError(
+    throw new ConfigurationError(
       'vertex needs providers.vertex.project, VERTEX_PROJECT or GOOGLE_CLOUD_PROJECT',
       {
         field: 'providers.vertex.project',
@@ -47,7 +48,7 @@ export function getVertexModelUrl(
   // The client already resolved the base URL: call, then providers.vertex.baseUrl, then VERTEX_BASE_URL.
   const given = context.baseUrl
   const base = (given && given !== VERTEX_DEFAULT_BASE_URL ? given : `https://${host}/v1`).replace(/\/+$/, '')
-  const model = encodeURIComponent(context.model)
+  const model = encodeModelPathSegment(context.model, 'vertex')
   return `${base}/projects/${encodeURIComponent(project)}/locations/${location}/publishers/google/models/${model}`
 }
 
@@ -91,6 +92,7 @@ export const vertexProvider: ProviderDefinition = {
   defaultBaseUrl: VERTEX_DEFAULT_BASE_URL,
   baseUrlEnv: ['VERTEX_BASE_URL'],
   streamFormat: 'sse',
+  settingNames: ['project', 'location', 'credentials', 'getAccessToken'],
   createChatRequest: createVertexChatRequest,
   parseChatResponse: parseGeminiResponse,
   createChunkMapper: createGeminiChunkMapper,
