@@ -27,6 +27,7 @@ export type { LlmErrorOptions, ProviderErrorOptions } from './errors/errors.js'
 export {
   AuthenticationError,
   BadRequestError,
+  ConfigurationError,
   ConnectionError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
@@ -37,7 +38,9 @@ export {
   NotFoundError,
   PermissionDeniedError,
   ProviderError,
+  ProxyError,
   RateLimitError,
+  RedirectError,
   ResponseParseError,
   ServiceUnavailableError,
   SessionClosedError,

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util'
-import type { Dispatcher } from 'undici'
 import { InvalidArgumentError } from '../errors/errors.js'
 import type { LlmSession } from '../session/create-session.js'
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
@@ -76,11 +75,10 @@ function buildClient(
       validateHeaders(options.headers, 'headers')
       if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
         throw new InvalidArgumentError('signal must be an AbortSignal', { field: 'signal' })
-      const merged: ClientBindingOptions = {
-        ...binding,
-        ...options,
+      // Null prototype: a binding field left out never reads a polluted Object.prototype.
+      const merged: ClientBindingOptions = Object.assign(Object.create(null), binding, options, {
         headers: mergeHeaders([binding.headers], [options.headers]),
-      }
+      })
       const signals = [binding.signal, options.signal].filter((s): s is AbortSignal => s !== undefined)
       if (signals.length > 1) merged.signal = AbortSignal.any(signals)
       return buildClient(config, merged, undefined)
@@ -109,7 +107,7 @@ export function createClientWithInternals(
   internals: Partial<ClientInternals>,
 ): LlmClient {
   const { config, owned } = resolveClientOptions(options, { ...defaultClientInternals, ...internals })
-  return buildClient(config, {}, owned)
+  return buildClient(config, Object.create(null), owned)
 }
 
 /**

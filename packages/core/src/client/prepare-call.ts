@@ -86,8 +86,21 @@ function resolveSession(session: SessionLike | Dispatcher | undefined): {
 // Whitespace, control characters, `?`, `#`, `%`, `\`, and empty, `.` or `..` path segments.
 const impossibleModelId = /[\s\p{Cc}?#%\\]|(^|\/)\.{0,2}(\/|$)/u
 
+type Route = { provider: ProviderDefinition; name: string; model: string }
+// Model strings already routed: a client calls the same few, and the checks below run once each.
+const routes = new Map<string, Route>()
+
 /** Splits `provider/model` and finds the provider. */
-export function routeModel(model: unknown): { provider: ProviderDefinition; name: string; model: string } {
+export function routeModel(model: unknown): Route {
+  const known = typeof model === 'string' ? routes.get(model) : undefined
+  if (known !== undefined) return known
+  const route = parseModel(model)
+  if (routes.size >= 256) routes.clear()
+  routes.set(model as string, route)
+  return route
+}
+
+function parseModel(model: unknown): Route {
   if (typeof model !== 'string' || model === '')
     throw new InvalidArgumentError('model is required, as `provider/model` (e.g. openai/gpt-4o)', {
       field: 'model',
