@@ -1,5 +1,6 @@
 // Shared by the examples and `pnpm demo`: which model provider to talk to. A real one when its key is
 // in the environment (core reads the key from there), else the embedded mock provider over TLS.
+import { parseUntrustedChatRequest } from '@llm-session/core'
 
 const real = [
   { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL', name: 'openai', model: 'openai/gpt-4o-mini' },
@@ -46,7 +47,11 @@ export async function chooseProvider(mockOptions = {}, env = process.env) {
   }
 }
 
-/** The completion request each example sends for a chat body. */
+/**
+ * The completion request each example sends for a chat body. The body comes from an HTTP caller:
+ * it gives the messages and may set `temperature` and `max_tokens`; the route chooses the model, and
+ * any other field (`model`, `baseUrl`, `apiKey`, `headers`…) is a 400 naming it, before any I/O.
+ */
 export function chatRequest(model, body) {
-  return { model, messages: body?.messages ?? [{ role: 'user', content: 'Hello!' }] }
+  return { model, ...parseUntrustedChatRequest(body, { allow: ['temperature', 'max_tokens'] }) }
 }

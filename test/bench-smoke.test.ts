@@ -12,7 +12,7 @@ const outDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }))
 
-const contenders = ['undici', 'llm-session', 'agent-per-call', 'fetch', 'openai', 'ai-sdk']
+const contenders = ['undici', 'undici-dispatch', 'llm-session', 'agent-per-call', 'fetch', 'openai', 'ai-sdk']
 const scenarios = ['json-c1', 'json-c20', 'json-c200', 'stream-c20']
 
 // A tiny run of the real harness (built by `pnpm build`): it must complete and write well-formed

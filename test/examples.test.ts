@@ -1,5 +1,8 @@
 // Each example app (examples/<framework>/app.js) started on port 0 against the embedded mock: one
 // JSON and one streamed chat, then shutdown with no connection left open at the mock.
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { LlmSession } from '@llm-session/core'
@@ -69,5 +72,46 @@ describe.each(['express', 'fastify', 'hono', 'nestjs'])('examples/%s', (name) =>
     await mock.waitFor((stats) => stats.openConnections === 0)
     expect(mock.stats().openConnections).toBe(0)
     await mock.close()
+  })
+
+  it('answers a body that tries to choose where the key goes with a 400 naming the field, before any I/O', async () => {
+    const attacker = createServer((_request, response) => response.end('{}'))
+    let attackerConnections = 0
+    attacker.on('connection', () => attackerConnections++)
+    attacker.listen(0, '127.0.0.1')
+    await once(attacker, 'listening')
+    const attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/v1`
+    const start = await loadExample(name)
+    const app = await start({ port: 0, env: {}, mockOptions: { tokens: 2 } })
+    const mock = app.provider.mock as MockProvider
+    const caller = new Agent()
+    const hostile = [
+      { baseUrl: attackerUrl },
+      { model: 'anthropic/claude-x' },
+      { apiKey: 'sk-attacker' },
+      { headers: { authorization: 'Bearer x' } },
+      { extraBody: { stream: false } },
+    ]
+    try {
+      for (const path of ['/chat', '/chat/stream'])
+        for (const fields of hostile) {
+          const response = await request(`${app.url}${path}`, {
+            method: 'POST',
+            body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...fields }),
+            headers: { 'content-type': 'application/json' },
+            dispatcher: caller,
+          })
+          const answer = (await response.body.json()) as { error: { param: string; type: string } }
+          expect(response.statusCode).toBe(400)
+          expect(answer.error).toMatchObject({ type: 'invalid_request_error', param: Object.keys(fields)[0] })
+        }
+      expect(mock.stats().requests).toBe(0)
+      expect(attackerConnections).toBe(0)
+    } finally {
+      await caller.close()
+      await app.close()
+      await mock.close()
+      attacker.close()
+    }
   })
 })

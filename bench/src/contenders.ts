@@ -2,13 +2,22 @@ import { createOpenAI } from '@ai-sdk/openai'
 import { createClient, createSession } from '@llm-session/core'
 import { generateText, streamText } from 'ai'
 import OpenAI, { type ClientOptions } from 'openai'
-import { Agent, fetch as undiciFetch } from 'undici'
+import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici'
 
-export const contenderIds = ['undici', 'llm-session', 'agent-per-call', 'fetch', 'openai', 'ai-sdk'] as const
+export const contenderIds = [
+  'undici',
+  'undici-dispatch',
+  'llm-session',
+  'agent-per-call',
+  'fetch',
+  'openai',
+  'ai-sdk',
+] as const
 export type ContenderId = (typeof contenderIds)[number]
 
 export const contenderLabels: Record<ContenderId, string> = {
   undici: 'raw undici (shared Agent)',
+  'undici-dispatch': 'undici dispatch, minimal handler',
   'llm-session': 'llm-session (shared session)',
   'agent-per-call': 'new Agent per call',
   fetch: 'global fetch',
@@ -83,6 +92,62 @@ function rawUndici(agent: () => Agent, origin: string, perCall: boolean): Conten
   return { complete: () => send(false), stream: () => send(true), close: async () => {} }
 }
 
+/**
+ * The practical limit of the stack: `dispatcher.dispatch()` with the least handler a client can
+ * have (undici 7's handler API). JSON: collect the Buffers, decode and parse once. SSE: the same
+ * naive split as the raw contender, fed straight from `onResponseData`. No stream object, no
+ * per-chunk promise.
+ */
+function dispatchUndici(agent: Agent, origin: string): Contender {
+  const send = (stream: boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const decoder = new TextDecoder()
+      const chunks: Buffer[] = []
+      let status = 0
+      let buffer = ''
+      const readEvents = () => {
+        let end = buffer.indexOf('\n\n')
+        while (end !== -1) {
+          const event = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          if (event.startsWith('data: ') && event !== 'data: [DONE]') JSON.parse(event.slice(6))
+          end = buffer.indexOf('\n\n')
+        }
+      }
+      // onRequestStart marks the handler as one of undici 7's API (undici wraps it for its core).
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode) {
+          status = statusCode
+        },
+        onResponseData(_controller, chunk) {
+          if (!stream) chunks.push(chunk)
+          else {
+            buffer += decoder.decode(chunk, { stream: true })
+            readEvents()
+          }
+        },
+        onResponseEnd() {
+          if (status !== 200) return reject(new Error(`status ${status}`))
+          try {
+            if (!stream) JSON.parse(Buffer.concat(chunks).toString('utf8'))
+            resolve()
+          } catch (error) {
+            reject(error)
+          }
+        },
+        onResponseError(_controller, error) {
+          reject(error)
+        },
+      }
+      agent.dispatch(
+        { origin, path: '/v1/chat/completions', method: 'POST', headers, body: chatBody(stream) },
+        handler,
+      )
+    })
+  return { complete: () => send(false), stream: () => send(true), close: () => agent.close() }
+}
+
 export function createContender(id: ContenderId, target: ContenderTarget): Contender {
   const { url, ca, connections } = target
   const sharedAgent = () => new Agent({ connections, connect: { ca } })
@@ -91,6 +156,8 @@ export function createContender(id: ContenderId, target: ContenderTarget): Conte
       const agent = sharedAgent()
       return { ...rawUndici(() => agent, url, false), close: () => agent.close() }
     }
+    case 'undici-dispatch':
+      return dispatchUndici(sharedAgent(), url)
     case 'agent-per-call':
       return rawUndici(() => new Agent({ connect: { ca } }), url, true)
     case 'llm-session': {

@@ -1,6 +1,6 @@
 import type { LoadScenarioResult } from './run-load-scenarios.js'
 
-const colors = ['#555555', '#d9480f', '#868e96', '#1971c2', '#2f9e44', '#7048e8']
+const colors = ['#555555', '#c92a2a', '#d9480f', '#868e96', '#1971c2', '#2f9e44', '#7048e8']
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /**
@@ -44,6 +44,18 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
         )
       })
     })
+    // The practical limit (undici dispatch with a minimal handler) as a line across the group.
+    const limit = scenario.contenders.find((c) => c.id === 'undici-dispatch')
+    if (limit !== undefined)
+      panels.forEach((panel, p) => {
+        const value = limit.ratioToUndici[panel.key]
+        if (!Number.isFinite(value)) return
+        const x = labelWidth + p * (panelWidth + gap) + value * scales[p]!
+        const bottom = y + scenario.contenders.length * (barHeight + 3)
+        parts.push(
+          `<line x1="${x.toFixed(1)}" y1="${y - 2}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a" stroke-width="1.5"/>`,
+        )
+      })
     y += groupHeight(scenario.contenders.length) - 20
   }
   const height = y + 10
@@ -59,6 +71,7 @@ export function renderChart(scenarios: LoadScenarioResult[], subtitle: string): 
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">llm-session benchmarks: ratios to raw undici on one shared Agent</text>`,
+    `<text x="${width - 10}" y="20" text-anchor="end" fill="#c92a2a">red line: undici dispatch limit</text>`,
     `<text x="10" y="36" fill="#555">${escapeXml(subtitle)}</text>`,
     ...guides,
     ...parts,

@@ -22,6 +22,12 @@ export type {
 } from './client/client-options.js'
 export type { LlmClient } from './client/create-client.js'
 export { createClient } from './client/create-client.js'
+export type {
+  UntrustedChatField,
+  UntrustedChatRequest,
+  UntrustedChatRequestOptions,
+} from './client/parse-untrusted-chat-request.js'
+export { parseUntrustedChatRequest } from './client/parse-untrusted-chat-request.js'
 export { completion, embedding, stream } from './client/top-level-functions.js'
 export type { LlmErrorOptions, ProviderErrorOptions } from './errors/errors.js'
 export {

@@ -32,7 +32,9 @@ export interface LlmSessionMiddleware extends RequestHandler {
  * @example
  * const llm = llmSession({ session: { connections: 32 } })
  * app.use(express.json(), llm)
- * app.post('/chat', async (req, res) => res.json(await req.llm.completion(req.body)))
+ * app.post('/chat', async (req, res) =>
+ *   res.json(await req.llm.completion({ model: 'openai/gpt-4o-mini', ...parseUntrustedChatRequest(req.body) })),
+ * )
  * llm.attach(app.listen(3000))
  */
 export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {

@@ -7,7 +7,7 @@ import type { Response } from 'express'
  * caller disconnecting aborts the upstream call.
  * @example
  * app.post('/chat/stream', async (req, res) => {
- *   await sendCompletionStream(res, req.llm.stream(req.body))
+ *   await sendCompletionStream(res, req.llm.stream({ model, ...parseUntrustedChatRequest(req.body) }))
  * })
  */
 export function sendCompletionStream(response: Response, stream: ChatStreamSource): Promise<void> {

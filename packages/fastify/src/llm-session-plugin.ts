@@ -57,7 +57,9 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
  * disconnects). An owned session closes in `onClose`.
  * @example
  * await app.register(llmSession, { session: { connections: 32 } })
- * app.post('/chat', (request) => request.llm.completion(request.body))
+ * app.post('/chat', (request) =>
+ *   request.llm.completion({ model: 'openai/gpt-4o-mini', ...parseUntrustedChatRequest(request.body) }),
+ * )
  */
 export const llmSession = fp(plugin, { name: '@llm-session/fastify', fastify: '5.x' })
 

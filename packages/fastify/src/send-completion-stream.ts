@@ -7,7 +7,9 @@ import type { FastifyReply } from 'fastify'
  * faster than the caller reads; the caller disconnecting destroys the pipe, which aborts the upstream
  * call. An error before the first chunk is thrown, so the error handler answers with a status.
  * @example
- * app.post('/chat/stream', (request, reply) => sendCompletionStream(reply, request.llm.stream(request.body)))
+ * app.post('/chat/stream', (request, reply) =>
+ *   sendCompletionStream(reply, request.llm.stream({ model, ...parseUntrustedChatRequest(request.body) })),
+ * )
  */
 export async function sendCompletionStream(
   reply: FastifyReply,

@@ -37,7 +37,9 @@ export interface LlmSessionMiddleware extends MiddlewareHandler<LlmSessionEnv> {
  * @example
  * const llm = llmSession({ session: { connections: 32 } })
  * const app = new Hono().use(llm)
- * app.post('/chat', async (c) => c.json(await c.var.llm.completion(await c.req.json())))
+ * app.post('/chat', async (c) =>
+ *   c.json(await c.var.llm.completion({ model, ...parseUntrustedChatRequest(await c.req.json()) })),
+ * )
  * llm.attach(serve({ fetch: app.fetch, port: 3000 }))
  */
 export function llmSession(options?: LlmSessionOptions): LlmSessionMiddleware {

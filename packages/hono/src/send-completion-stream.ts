@@ -8,7 +8,9 @@ const encoder = new TextEncoder()
  * produced no faster than the caller reads; a cancelled body (the caller went away) aborts the
  * upstream call. An error before the first chunk is thrown, so `app.onError` answers with a status.
  * @example
- * app.post('/chat/stream', async (c) => sendCompletionStream(c, c.var.llm.stream(await c.req.json())))
+ * app.post('/chat/stream', async (c) =>
+ *   sendCompletionStream(c, c.var.llm.stream({ model, ...parseUntrustedChatRequest(await c.req.json()) })),
+ * )
  */
 export async function sendCompletionStream(c: Context, stream: ChatStreamSource): Promise<Response> {
   const frames = await openChatSseFrames(stream)

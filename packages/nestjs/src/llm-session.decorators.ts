@@ -14,7 +14,9 @@ export const InjectLlmSession = (): ParameterDecorator & PropertyDecorator => In
  * when the caller disconnects).
  * @example
  * @Post('chat')
- * chat(@Body() body: CompletionRequest, @Llm() llm: LlmClient) { return llm.completion(body) }
+ * chat(@Body() body: unknown, @Llm() llm: LlmClient) {
+ *   return llm.completion({ model: 'openai/gpt-4o-mini', ...parseUntrustedChatRequest(body) })
+ * }
  */
 export const Llm = createParamDecorator((_data: unknown, context: ExecutionContext): LlmClient => {
   const request = context.switchToHttp().getRequest<{ [REQUEST_CLIENT]?: () => LlmClient }>()

@@ -10,8 +10,8 @@ export type NestResponse = ServerResponse | { raw: ServerResponse; hijack(): unk
  * filters answer with a status; the caller disconnecting aborts the upstream call.
  * @example
  * @Post('chat/stream')
- * async stream(@Body() body: CompletionRequest, @Llm() llm: LlmClient, @Res() res: Response) {
- *   await sendCompletionStream(res, llm.stream(body))
+ * async stream(@Body() body: unknown, @Llm() llm: LlmClient, @Res() res: Response) {
+ *   await sendCompletionStream(res, llm.stream({ model, ...parseUntrustedChatRequest(body) }))
  * }
  */
 export function sendCompletionStream(target: NestResponse, stream: ChatStreamSource): Promise<void> {
