@@ -33,10 +33,9 @@ export function secretsOfCall(source: CallSecretSource): string[] {
 }
 
 /**
- * `text` without the call's secrets, bearer tokens or secret query values, on one line (a provider
- * message with CR/LF must not forge log lines).
+ * `text` without the call's secrets, bearer tokens or secret query values.
  * @example
- * redactText('bad key sk-123456\nFAKE LOG LINE', ['sk-123456']) // 'bad key [REDACTED] FAKE LOG LINE'
+ * redactText('bad key sk-123456 for https://h/x?key=AIza1', ['sk-123456']) // 'bad key [REDACTED] for https://h/x?key=[REDACTED]'
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let result = text
