@@ -38,10 +38,14 @@ const rows = [
     'secrets planted / surfaces scanned / found',
     secrets && `${secrets.secretsPlanted} / ${secrets.surfacesScanned} / ${secrets.secretsFound}`,
   ],
-  ['hostile inputs tried / handled', attacker.length > 0 && `${sum('hostileInputsTried')} / ${sum('hostileInputsHandled')}`],
+  [
+    'hostile inputs tried / handled',
+    attacker.length > 0 && `${sum('hostileInputsTried')} / ${sum('hostileInputsHandled')}`,
+  ],
   [
     'attacker: secrets planted / surfaces scanned / found',
-    attacker.length > 0 && `${attacker[0].secretsPlanted} / ${sum('surfacesScanned')} / ${sum('secretsFound')}`,
+    attacker.length > 0 &&
+      `${attacker[0].secretsPlanted} / ${sum('surfacesScanned')} / ${sum('secretsFound')}`,
   ],
   ['SSRF attempts / refused', attacker.length > 0 && `${sum('ssrfAttempts')} / ${sum('ssrfRefused')}`],
 ]
