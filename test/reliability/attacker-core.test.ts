@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type CompletionRequest,
   ConnectionError,
+  createBindingRuntime,
   createClient,
   createSession,
   InvalidArgumentError,
@@ -212,6 +213,19 @@ describe('attacker: where a key can go', () => {
 })
 
 describe('attacker: options a developer mistyped or an app polluted', () => {
+  it("a polluted Object.prototype.client cannot configure a binding's client", async () => {
+    const proto = Object.prototype as Record<string, unknown>
+    proto.client = { providers: { openai: { apiKey: 'sk-polluted', baseUrl: `${attacker.url}/v1` } } }
+    try {
+      const runtime = createBindingRuntime({ session }, { framework: 'express' })
+      const handled = await attempt(async () => JSON.stringify(runtime.client).includes('"providers":[]'))
+      await runtime.close()
+      expect(handled).toBe(true)
+    } finally {
+      delete proto.client
+    }
+  })
+
   it('unknown and misspelled options are refused, naming the field', async () => {
     const rows: Array<[string, () => unknown]> = [
       ['apikey', () => createClient({ apikey: 'x' } as never)],

@@ -58,7 +58,8 @@ async function createVertexChatRequest(
   options: { stream: boolean },
 ): Promise<ProviderHttpRequest> {
   // Everything is validated before the token request, the first I/O.
-  const body = createGeminiRequestBody(request)
+  // Serialized here too: a request that is not JSON (circular, BigInt) fails before the token request.
+  const body = JSON.stringify(createGeminiRequestBody(request))
   const url = `${getVertexModelUrl(context)}:${options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
   const headers: Record<string, string> = { 'content-type': 'application/json', ...context.headers }
   const settings = context.settings as VertexSettings
@@ -73,7 +74,7 @@ async function createVertexChatRequest(
     const getToken = resolveVertexAccessToken(context)
     headers.authorization = `Bearer ${await getToken()}`
   }
-  return { method: 'POST', url, headers, body: JSON.stringify(body) }
+  return { method: 'POST', url, headers, body }
 }
 
 /**
