@@ -11,6 +11,9 @@ export function llmErrorHandler(): ErrorRequestHandler {
   return (error, _request, response, next) => {
     const mapped = mapLlmErrorToHttp(error)
     if (mapped === undefined || response.headersSent) return next(error)
+    // The caller gets a fixed message; the detail (a key not set, a proxy refusing) is for the server log.
+    if (mapped.status >= 500)
+      console.error(`llm call failed: ${error.name} (${error.code}): ${error.message}`)
     response.status(mapped.status).set(mapped.headers).json(mapped.body)
   }
 }
