@@ -100,6 +100,22 @@ describe('attacker: where a key can go', () => {
     expect(attacker.connections).toBe(0)
   })
 
+  it("a key bound with with() (a tenant's) never goes to a per-call baseUrl either", async () => {
+    const tenant = llm.with({ apiKey: planted.callerKey })
+    const before = attacker.requests.length
+    const error = await errorOf(() =>
+      tenant.completion({ model: 'openai/gpt-4o-mini', messages, baseUrl: `${attacker.url}/v1` }),
+    )
+    const handled = await attempt(
+      async () =>
+        error instanceof InvalidArgumentError &&
+        error.field === 'baseUrl' &&
+        attacker.requests.length === before,
+      true,
+    )
+    expect(handled).toBe(true)
+  })
+
   it('the same host spelled another way is still the configured origin, and gets the key once', async () => {
     const before = provider.requests.length
     await llm.completion({
