@@ -116,6 +116,30 @@ describe('attacker: where a key can go', () => {
     expect(handled).toBe(true)
   })
 
+  it('a Vertex OAuth token never goes to a per-call baseUrl, even with a key of the call', async () => {
+    const vertex = createClient({
+      session,
+      providers: { vertex: { project: 'p', getAccessToken: () => `ya29.${planted.gatewayToken}` } },
+    })
+    const before = attacker.requests.length
+    const error = await errorOf(() =>
+      vertex.completion({
+        model: 'vertex/gemini-2.5-flash',
+        messages,
+        baseUrl: `${attacker.url}/v1`,
+        apiKey: planted.callerKey,
+      }),
+    )
+    const handled = await attempt(
+      async () =>
+        error instanceof InvalidArgumentError &&
+        error.field === 'baseUrl' &&
+        attacker.requests.length === before,
+      true,
+    )
+    expect(handled).toBe(true)
+  })
+
   it('the same host spelled another way is still the configured origin, and gets the key once', async () => {
     const before = provider.requests.length
     await llm.completion({

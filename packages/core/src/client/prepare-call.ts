@@ -168,7 +168,7 @@ export function prepareCall(
   // A base URL given per call receives the developer's key and headers only when the client allows
   // its origin; with its own key, the call's key goes there and the developer's credential headers stay home.
   if (requestBaseUrl !== undefined && !config.trust.allowsBaseUrl(requestBaseUrl, configuredBaseUrl)) {
-    if (requestKey === undefined && apiKey !== undefined)
+    if ((requestKey === undefined && apiKey !== undefined) || provider.sendsAmbientCredentials === true)
       throw new InvalidArgumentError(
         `baseUrl ${redactUrl(requestBaseUrl)} is not an allowed origin for the client's ${name} key; list it in allowedBaseUrls, or give the call its own apiKey`,
         { field: 'baseUrl' },

@@ -94,6 +94,7 @@ export const vertexProvider: ProviderDefinition = {
   baseUrlEnv: ['VERTEX_BASE_URL'],
   streamFormat: 'sse',
   settingNames: ['project', 'location', 'credentials', 'getAccessToken'],
+  sendsAmbientCredentials: true,
   createChatRequest: createVertexChatRequest,
   parseChatResponse: parseGeminiResponse,
   createChunkMapper: createGeminiChunkMapper,
