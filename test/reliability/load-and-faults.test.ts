@@ -9,6 +9,7 @@ import {
 import {
   assertNoLeaks,
   listOpenFileDescriptors,
+  MOCK_AWS_CREDENTIALS,
   type MockProvider,
   startMockProvider,
 } from '../../packages/testing/src/index.js'
@@ -47,6 +48,7 @@ describe(`load: ${requests} calls at concurrency ${concurrency} with 2% faults`,
       providers: {
         openai: { apiKey, baseUrl: `${mock.url}/v1` },
         anthropic: { apiKey, baseUrl: mock.url },
+        bedrock: { region: 'us-east-1', baseUrl: mock.url, credentials: MOCK_AWS_CREDENTIALS },
       },
     })
     const tracker = createSettleTracker()
@@ -87,7 +89,7 @@ describe(`load: ${requests} calls at concurrency ${concurrency} with 2% faults`,
             )
           return
         }
-        const provider = index % 10 === 3 ? 'anthropic' : 'openai'
+        const provider = index % 10 === 3 ? 'anthropic' : index % 10 === 7 ? 'bedrock' : 'openai'
         const outcome = await tracker.track(runCall(client, { text, stream: index % 4 === 1, provider }))
         if (outcome.ok && outcome.value === text) answered++
         else if (!outcome.ok && outcome.error instanceof LlmError)

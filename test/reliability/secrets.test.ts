@@ -26,7 +26,16 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 const pemLines = privateKeyPem.trim().split('\n')
 const clientEmail = 'reliability@planted.iam.gserviceaccount.com'
+const awsKey = {
+  accessKeyId: 'AKIAPLANTEDRELIABILI',
+  secretAccessKey: 'planted-aws-secret-access-key-6b5a4c3d2e1f',
+  sessionToken: 'planted-aws-session-token-1a2b3c4d5e6f7a8b',
+}
+const bedrockApiKey = 'ABSKplanted-bedrock-api-key-0f1e2d3c4b5a'
 const secrets = {
+  awsSecretAccessKey: awsKey.secretAccessKey,
+  awsSessionToken: awsKey.sessionToken,
+  bedrockApiKey,
   openaiKey,
   anthropicKey,
   bearerToken,
@@ -42,7 +51,7 @@ let echo: LoopbackServer
 let redirectTarget: LoopbackServer
 let redirector: LoopbackServer
 beforeAll(async () => {
-  mock = await startMockProvider({ tls: true })
+  mock = await startMockProvider({ tls: true, awsCredentials: [awsKey] })
   mock.registerServiceAccount({
     clientEmail,
     publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -143,6 +152,7 @@ describe('secrets', () => {
         openai: { apiKey: openaiKey, baseUrl: `${mock.url}/v1` },
         anthropic: { apiKey: anthropicKey, baseUrl: mock.url },
         vertex: vertexSettings,
+        bedrock: { region: 'us-east-1', baseUrl: mock.url, credentials: awsKey },
       },
       // The echoing provider is a host the developer allows calls to point at.
       allowedBaseUrls: [echo.url],
@@ -166,6 +176,15 @@ describe('secrets', () => {
     )
     scanner.add('embedding', await client.embedding({ model: 'openai/text-embedding-3-small', input: 'x' }))
     expect(mock.lastRequest('vertex.generateContent')?.authHeader).toBe('authorization')
+    const bedrock = 'bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0'
+    scanner.add('bedrock completion', await bound.completion({ model: bedrock, messages: user }))
+    scanner.add('bedrock stream', await bound.stream({ model: bedrock, messages: user }).finalCompletion())
+    const keyed = createClient({
+      session,
+      providers: { bedrock: { region: 'us-east-1', baseUrl: mock.url, apiKey: bedrockApiKey } },
+    })
+    scanner.add('bedrock client with an API key', keyed)
+    scanner.add('bedrock with an API key', await keyed.completion({ model: bedrock, messages: user }))
 
     // Failures of every kind.
     const plain = createSession({ logger, tls: { ca: mock.ca } })
@@ -183,6 +202,18 @@ describe('secrets', () => {
     const brokenKeyFile = createClient({
       session: plain,
       providers: { vertex: { ...vertexSettings, credentials: JSON.stringify(credentials).slice(0, -1) } },
+    })
+    // A wrong secret with the right session token: AWS's mismatch message lists the signed headers.
+    const wrongSecret = createClient({
+      session: plain,
+      retries: 0,
+      providers: {
+        bedrock: {
+          region: 'us-east-1',
+          baseUrl: mock.url,
+          credentials: { ...awsKey, secretAccessKey: `${awsKey.secretAccessKey}-x` },
+        },
+      },
     })
     const deadProxy = createSession({ proxy: `http://planted-user:${proxyPassword}@127.0.0.1:1`, logger })
     const openai = (request: Partial<CompletionRequest>): CompletionRequest => ({
@@ -236,6 +267,16 @@ describe('secrets', () => {
       [
         'invalid request with a key',
         await failureOf(client.completion(openai({ messages: [], apiKey: openaiKey }))),
+      ],
+      [
+        'bedrock signature refused',
+        await failureOf(wrongSecret.completion({ model: 'bedrock/m', messages: user })),
+      ],
+      [
+        'bedrock throttled mid-stream',
+        await failureOf(
+          bound.stream({ model: 'bedrock/mock-stream-error', messages: user }).finalCompletion(),
+        ),
       ],
       ['key with CR/LF', await failureOf(client.completion(openai({ apiKey: `${openaiKey}\r\n` })))],
       ['proxy refused', await failureOf(client.completion(openai({ retries: 0, session: deadProxy })))],

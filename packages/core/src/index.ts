@@ -54,6 +54,8 @@ export {
 } from './errors/errors.js'
 export type { LlmErrorHttpResponse } from './errors/map-llm-error-to-http.js'
 export { mapLlmErrorToHttp } from './errors/map-llm-error-to-http.js'
+export type { AwsCredentials, AwsCredentialsProvider } from './providers/bedrock/bedrock-credentials.js'
+export type { BedrockProviderSettings } from './providers/bedrock/bedrock-endpoint.js'
 export { listProviderNames } from './providers/registry.js'
 export type { LlmSession, SessionStats } from './session/create-session.js'
 export { createSession } from './session/create-session.js'

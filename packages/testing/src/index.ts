@@ -12,6 +12,7 @@ export type {
   MockReplyContext,
   MockToolCall,
 } from './mock-provider/mock-provider-options.js'
+export { MOCK_AWS_CREDENTIALS } from './mock-provider/mock-provider-options.js'
 export type { MockCounterName, MockProviderStats } from './mock-provider/mock-stats.js'
 export type {
   MockConnectionInfo,
@@ -21,3 +22,4 @@ export type {
 } from './mock-provider/start-mock-provider.js'
 export { startMockProvider } from './mock-provider/start-mock-provider.js'
 export type { MockServiceAccount } from './providers/token-endpoint.js'
+export type { MockAwsCredentials } from './providers/verify-sigv4.js'

@@ -9,13 +9,15 @@ import {
   TimeoutError,
 } from '../../../packages/core/src/index.js'
 
+export type FaultProvider = 'openai' | 'anthropic' | 'bedrock'
+
 /** One injected fault and how the client must end it: a typed error, or success after retries. */
 export interface FaultCase {
   name: string
   /** `x-mock-fault` value; `-times-N` ones fail N times and then succeed (grouped per call by fault id). */
   fault: string
   stream: boolean
-  provider: 'openai' | 'anthropic'
+  provider: FaultProvider
   retries?: number
   timeout?: number
   /** The error class the call must end with, or 'success' (retried past the fault). */
@@ -121,9 +123,57 @@ export const faultCases: FaultCase[] = [
     provider: 'anthropic',
     expected: ServiceUnavailableError,
   },
+  // Bedrock: SigV4-signed (every retry signed anew), AWS JSON errors, binary event streams.
+  {
+    name: 'ThrottlingException 429 (Bedrock)',
+    fault: 'fail-429',
+    stream: false,
+    provider: 'bedrock',
+    retries: 0,
+    expected: RateLimitError,
+  },
+  {
+    name: '503 (Bedrock), retried',
+    fault: 'fail-503-times-1',
+    stream: true,
+    provider: 'bedrock',
+    expected: 'success',
+  },
+  {
+    name: 'throttlingException event in a 200 stream (Bedrock)',
+    fault: 'stream-error',
+    stream: true,
+    provider: 'bedrock',
+    expected: RateLimitError,
+  },
+  {
+    name: 'event-stream message with a bad checksum (Bedrock)',
+    fault: 'malformed-json',
+    stream: true,
+    provider: 'bedrock',
+    expected: ResponseParseError,
+  },
+  {
+    name: 'event stream cut before metadata (Bedrock)',
+    fault: 'truncated-stream',
+    stream: true,
+    provider: 'bedrock',
+    expected: ResponseParseError,
+  },
+  {
+    name: 'reset mid-stream (Bedrock)',
+    fault: 'reset-mid-stream',
+    stream: true,
+    provider: 'bedrock',
+    expected: ConnectionError,
+  },
 ]
 
-const models = { openai: 'openai/gpt-4o-mini', anthropic: 'anthropic/claude-sonnet-4-5' } as const
+const models = {
+  openai: 'openai/gpt-4o-mini',
+  anthropic: 'anthropic/claude-sonnet-4-5',
+  bedrock: 'bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0',
+} as const
 
 /** One call through the client; resolves to the answer text (a stream is read to its end). */
 export async function runCall(
@@ -131,7 +181,7 @@ export async function runCall(
   options: {
     text: string
     stream: boolean
-    provider: 'openai' | 'anthropic'
+    provider: FaultProvider
     headers?: Record<string, string>
     retries?: number
     timeout?: number

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import type { BedrockProviderSettings } from '../providers/bedrock/bedrock-endpoint.js'
 import type { LlmSession } from '../session/create-session.js'
 import type { SessionLogger, SessionOptions } from '../session/session-options.js'
 import type { SessionLike } from '../types/request.js'
@@ -34,6 +35,7 @@ export interface AzureProviderSettings extends ProviderSettings {
 export interface ClientProviderSettings {
   openai?: ProviderSettings
   azure?: AzureProviderSettings
+  bedrock?: BedrockProviderSettings & ProviderSettings
   [provider: string]: ProviderSettings | undefined
 }
 

@@ -127,7 +127,12 @@ async function readCapped(
 
 /** The provider's request id header, whichever the provider uses. */
 export function requestIdOf(headers: Record<string, string>): string | undefined {
-  return headers['x-request-id'] ?? headers['request-id'] ?? headers['apim-request-id']
+  return (
+    headers['x-request-id'] ??
+    headers['request-id'] ??
+    headers['apim-request-id'] ??
+    headers['x-amzn-requestid']
+  )
 }
 
 /** Rate-limit headers as sent. */

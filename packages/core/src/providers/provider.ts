@@ -51,10 +51,15 @@ export interface ProviderResponseContext {
   request: CompletionRequest
 }
 
-/** One framed stream event: an SSE event, or one NDJSON line (`event` undefined, `data` the line). */
+/**
+ * One framed stream event: an SSE event, one NDJSON line (`event` undefined, `data` the line), or
+ * one AWS event-stream message (`event` its `:event-type` or `:exception-type`, `data` the payload).
+ */
 export interface StreamEvent {
   event?: string | undefined
   data: string
+  /** AWS event streams only: `:message-type` (`event`, `exception` or `error`). */
+  messageType?: string | undefined
 }
 
 /** Maps a provider's stream events to OpenAI chunks, keeping whatever state the format needs. */
@@ -74,10 +79,10 @@ export interface ProviderDefinition {
   readonly defaultBaseUrl?: string
   /** Environment variables holding a base URL, first found wins. */
   readonly baseUrlEnv?: readonly string[]
-  readonly streamFormat: 'sse' | 'ndjson'
+  readonly streamFormat: 'sse' | 'ndjson' | 'eventstream'
   /**
    * True when calls carry credentials that are not the call's key (Vertex: an OAuth token from the
-   * service account). A per-call base URL is then refused unless allowed, even with a key of its own.
+   * service account; Bedrock: a SigV4 signature). A per-call base URL is then refused unless allowed, even with a key of its own.
    */
   readonly sendsAmbientCredentials?: boolean
   /** Settings of this provider's `ClientOptions.providers` section beside apiKey, baseUrl and headers. */

@@ -1,5 +1,6 @@
 import { anthropicProvider } from './anthropic/anthropic-provider.js'
 import { azureProvider } from './azure/azure-provider.js'
+import { bedrockProvider } from './bedrock/bedrock-provider.js'
 import { geminiProvider } from './gemini/gemini-provider.js'
 import { ollamaProvider } from './ollama/ollama-provider.js'
 import { openaiProvider } from './openai/openai-provider.js'
@@ -16,6 +17,7 @@ const builtInProviders: readonly ProviderDefinition[] = [
   geminiProvider,
   vertexProvider,
   ollamaProvider,
+  bedrockProvider,
 ]
 
 const registry = new Map<string, ProviderDefinition>(

@@ -5,6 +5,7 @@ const secretHeaders = new Set([
   'x-api-key',
   'api-key',
   'x-goog-api-key',
+  'x-amz-security-token',
   'cookie',
   'set-cookie',
   'ocp-apim-subscription-key',

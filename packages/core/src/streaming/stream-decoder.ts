@@ -1,4 +1,5 @@
 import type { StreamEvent } from '../providers/provider.js'
+import { createEventStreamDecoder } from './event-stream-decoder.js'
 import { createNdjsonFramer } from './ndjson-framer.js'
 import { createSseFramer, type StreamFramerOptions, StreamFramingError } from './sse-framer.js'
 
@@ -18,9 +19,11 @@ export interface StreamDecoder {
  * for (const event of decoder.end()) handle(event)
  */
 export function createStreamDecoder(
-  format: 'sse' | 'ndjson',
+  format: 'sse' | 'ndjson' | 'eventstream',
   options: StreamFramerOptions = {},
 ): StreamDecoder {
+  // Binary framing: no text decoding before it.
+  if (format === 'eventstream') return createEventStreamDecoder(options)
   const text = new TextDecoder('utf-8', { fatal: true })
   const framer = format === 'sse' ? createSseFramer(options) : createNdjsonFramer(options)
   const decode = (bytes?: Uint8Array, stream = false) => {

@@ -47,6 +47,7 @@ const secretHeaders = [
   'x-goog-api-key',
   'proxy-authorization',
   'cookie',
+  'x-amz-security-token',
 ]
 const maxBodyBytes = 32 * 1024 * 1024
 
@@ -132,6 +133,7 @@ export async function handleRequest(
     url,
     route: 'unknown',
     body: {},
+    rawBody: Buffer.alloc(0),
     model: '',
     stream: false,
     fault: undefined,
@@ -158,6 +160,7 @@ export async function handleRequest(
     const format = matched?.format
     const parsed = raw && matched ? parseBody(raw, matched.form) : undefined
     exchange.body = parsed ?? {}
+    if (raw) exchange.rawBody = raw
     exchange.model =
       matched?.modelFromUrl ?? (typeof exchange.body.model === 'string' ? exchange.body.model : '')
     exchange.stream = matched?.streams(exchange.body) ?? false
@@ -224,7 +227,7 @@ export async function handleRequest(
         format.error(exchange, 400, `Unknown mock fault "${selection.invalid}"`),
       )
     }
-    const authFailure = format.authenticate(exchange, authHeader)
+    const authFailure = await format.authenticate(exchange, authHeader)
     if (authFailure) return await sendError(exchange, authFailure)
     if (matched.route.startsWith('azure.') && !url.searchParams.has('api-version')) {
       return await sendJson(exchange, 404, { error: { code: '404', message: 'Resource not found' } })

@@ -12,6 +12,8 @@ export interface MockExchange {
   route: string
   /** Parsed request body (JSON object, or form fields for the token endpoint). */
   body: Record<string, unknown>
+  /** The body as received, for checks over its bytes (SigV4 signs the body's hash). */
+  rawBody: Buffer
   model: string
   stream: boolean
   fault: MockFault | undefined

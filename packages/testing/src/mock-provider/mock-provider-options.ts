@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../invalid-argument-error.js'
+import type { MockAwsCredentials } from '../providers/verify-sigv4.js'
 
 /** A tool call the mock answers with, in every wire format's own shape. */
 export interface MockToolCall {
@@ -44,6 +45,17 @@ export interface MockProviderOptions {
   maxStallMs?: number
   /** How many requests `requests()` remembers. Default 100. */
   historySize?: number
+  /** AWS keys whose SigV4 signatures Bedrock routes accept. Default: `MOCK_AWS_CREDENTIALS`. */
+  awsCredentials?: MockAwsCredentials[]
+}
+
+/**
+ * The AWS key the mock accepts by default on Bedrock routes (test values, not real credentials).
+ * @example createClient({ providers: { bedrock: { region: 'us-east-1', credentials: MOCK_AWS_CREDENTIALS } } })
+ */
+export const MOCK_AWS_CREDENTIALS: MockAwsCredentials = {
+  accessKeyId: 'AKIAMOCKACCESSKEY000',
+  secretAccessKey: 'mock-secret-access-key-for-tests-only',
 }
 
 export type ResolvedMockProviderOptions = Required<
@@ -104,8 +116,18 @@ export function resolveMockProviderOptions(options: MockProviderOptions = {}): R
       )
     })
   }
+  const awsCredentials = options.awsCredentials ?? [MOCK_AWS_CREDENTIALS]
+  check(Array.isArray(awsCredentials), 'awsCredentials', 'must be an array')
+  awsCredentials.forEach((credentials, index) => {
+    check(
+      typeof credentials?.accessKeyId === 'string' && typeof credentials.secretAccessKey === 'string',
+      `awsCredentials[${index}]`,
+      'must have accessKeyId and secretAccessKey strings',
+    )
+  })
   return {
     tls: options.tls ?? false,
+    awsCredentials,
     host,
     port,
     latencyMs: nonNegative(options, 'latencyMs', 0),

@@ -24,6 +24,8 @@ export interface MockProviderStats {
   tokenRequests: number
   /** Access tokens the token endpoint issued. */
   tokensIssued: number
+  /** Bedrock requests whose SigV4 signature the mock checked and accepted. */
+  signaturesVerified: number
   /** Requests per route, e.g. `{ 'openai.chat.stream': 2, 'anthropic.messages': 1 }`. */
   byRoute: Record<string, number>
   /** Injected faults per name, e.g. `{ 'fail-429': 1 }`. */
@@ -46,6 +48,7 @@ export function createEmptyStats(openConnections = 0): MockProviderStats {
     drainWaits: 0,
     tokenRequests: 0,
     tokensIssued: 0,
+    signaturesVerified: 0,
     byRoute: {},
     byFault: {},
   }

@@ -14,7 +14,10 @@ export interface MockWireFormat {
   /** Headers that carry this provider's credential on a route, most usual first (`query-key` = `?key=`). */
   credentialHeaders(route: string): string[]
   /** The provider's answer to missing credentials, or undefined when the request may pass. */
-  authenticate(exchange: MockExchange, authHeader: string | undefined): MockErrorResponse | undefined
+  authenticate(
+    exchange: MockExchange,
+    authHeader: string | undefined,
+  ): MockErrorResponse | undefined | Promise<MockErrorResponse | undefined>
   /** Answers a request that carries no fault (or a body/stream fault that the senders apply). */
   handle(exchange: MockExchange): Promise<void>
 }

@@ -61,7 +61,10 @@ export async function sendHead(
   headers: OutgoingHttpHeaders,
 ): Promise<void> {
   await wait(exchange, exchange.options.latencyMs)
-  exchange.res.writeHead(status, { 'x-request-id': `req_mock_${exchange.sequence}`, ...headers })
+  // AWS services send only their own request id header.
+  const requestId =
+    headers['x-amzn-requestid'] === undefined ? { 'x-request-id': `req_mock_${exchange.sequence}` } : {}
+  exchange.res.writeHead(status, { ...requestId, ...headers })
   // Send the headers now: a stream's first bytes must not wait for its first chunk.
   exchange.res.flushHeaders()
 }

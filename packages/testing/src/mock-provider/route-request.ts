@@ -1,4 +1,5 @@
 import { anthropicFormat } from '../providers/anthropic-format.js'
+import { bedrockFormat } from '../providers/bedrock-format.js'
 import { geminiFormat } from '../providers/gemini-format.js'
 import { ollamaFormat } from '../providers/ollama-format.js'
 import { openAiFormat } from '../providers/openai-format.js'
@@ -47,6 +48,17 @@ export function routeRequest(path: string): MatchedRoute | undefined {
       format: geminiFormat,
       modelFromUrl: match[1],
       streams: () => action === 'streamGenerateContent',
+    }
+  }
+  // Bedrock Runtime: the model id (an ARN too) is one encoded path segment.
+  match = /\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path)
+  if (match) {
+    const action = match[2] as string
+    return {
+      route: action === 'invoke' ? 'bedrock.invoke' : 'bedrock.converse',
+      format: bedrockFormat,
+      modelFromUrl: decodeURIComponent(match[1] as string),
+      streams: () => action === 'converse-stream',
     }
   }
   match = /\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(path)

@@ -5,13 +5,14 @@ import { cut, end, sendHead, stall, wait, write } from './response-writer.js'
 /** A streamed answer in one wire format, already framed (`data: …\n\n`, NDJSON lines, …). */
 export interface StreamPlan {
   headers: OutgoingHttpHeaders
-  frames: string[]
+  /** Text frames, or binary ones (AWS event-stream messages). */
+  frames: Array<string | Buffer>
   /** What ends the stream in this format (`data: [DONE]`, `message_stop`, a `done:true` line). */
-  terminator: string[]
+  terminator: Array<string | Buffer>
   /** The format's error-inside-a-200-stream frame (`stream-error` fault). */
-  errorFrame: string
-  /** A frame whose JSON is cut short (`malformed-json` fault). */
-  malformedFrame: string
+  errorFrame: string | Buffer
+  /** A frame whose JSON is cut short, or a binary frame that fails its checksum (`malformed-json` fault). */
+  malformedFrame: string | Buffer
 }
 
 /** Sends a stream, applying the stream faults at its midpoint. */
@@ -40,7 +41,7 @@ export async function sendStream(exchange: MockExchange, plan: StreamPlan): Prom
     }
     if (fault?.name === 'truncated-stream' && index === plan.frames.length) return end(exchange)
     if (index === frames.length) break
-    await write(exchange, frames[index] as string)
+    await write(exchange, frames[index] as string | Buffer)
   }
   return end(exchange)
 }

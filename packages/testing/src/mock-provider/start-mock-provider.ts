@@ -55,7 +55,7 @@ export interface MockProvider {
 
 /**
  * Starts a mock LLM provider on 127.0.0.1 that speaks the OpenAI, Azure, Anthropic, Gemini,
- * Vertex and Ollama wire formats, and fails on demand (see the README's Faults table).
+ * Vertex, Ollama and Bedrock (SigV4-verified) wire formats, and fails on demand (see the README's Faults table).
  * @example
  * const mock = await startMockProvider({ tls: true, chunkDelayMs: 5 })
  * const agent = new Agent({ connect: { ca: mock.ca } })

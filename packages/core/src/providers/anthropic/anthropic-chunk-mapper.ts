@@ -1,8 +1,7 @@
-import { ResponseParseError } from '../../errors/errors.js'
 import type { ChatCompletionChunk } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
-import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
+import { parseStreamEventObject } from '../shared/parse-stream-event-json.js'
 import type { AnthropicStreamPayload, AnthropicUsage } from './anthropic-api-types.js'
 import { createAnthropicStreamError } from './anthropic-error.js'
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js'
@@ -43,7 +42,9 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
     },
     map(event: StreamEvent): ChatCompletionChunk[] {
       if (event.data.trim() === '') return []
-      const payload = parsePayload(event.data, context)
+      const payload = parseStreamEventObject<AnthropicStreamPayload>(event.data, context, {
+        sender: 'Anthropic',
+      })
       switch (payload.type ?? event.event) {
         case 'message_start': {
           const message = payload.message ?? {}
@@ -119,15 +120,4 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
       }
     },
   }
-}
-
-function parsePayload(data: string, context: ProviderResponseContext): AnthropicStreamPayload {
-  const payload = parseStreamEventJson<AnthropicStreamPayload>(data, context, { sender: 'Anthropic' })
-  if (payload === undefined) {
-    throw new ResponseParseError('Anthropic sent a stream event that is not an object', {
-      provider: context.provider,
-      requestId: context.requestId,
-    })
-  }
-  return payload
 }

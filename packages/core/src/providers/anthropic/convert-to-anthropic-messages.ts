@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/errors.js'
 import type { ChatMessage, ContentPart } from '../../types/chat.js'
 import { parseDataUrl } from '../shared/parse-data-url.js'
 import { parseToolArguments } from '../shared/parse-tool-arguments.js'
+import { pushMergedTurn, readToolCallId, unsupportedValueError } from '../shared/push-merged-turn.js'
 import { toContentParts } from '../shared/to-content-parts.js'
 import { toTextParts } from '../shared/to-text.js'
 import type {
@@ -28,11 +29,8 @@ export interface AnthropicPrompt {
 export function convertToAnthropicMessages(messages: readonly ChatMessage[]): AnthropicPrompt {
   const system: AnthropicTextBlock[] = []
   const result: AnthropicMessage[] = []
-  const push = (role: 'user' | 'assistant', content: AnthropicContentBlock[]): void => {
-    const last = result.at(-1)
-    if (last?.role === role) last.content.push(...content)
-    else result.push({ role, content })
-  }
+  const push = (role: 'user' | 'assistant', content: AnthropicContentBlock[]) =>
+    pushMergedTurn(result, role, content)
 
   messages.forEach((message, i) => {
     const field = `messages[${i}]`
@@ -64,25 +62,16 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
         break
       }
       case 'tool': {
-        if (typeof message.tool_call_id !== 'string' || message.tool_call_id === '') {
-          throw new InvalidArgumentError(`${field}.tool_call_id must be a non-empty string`, {
-            field: `${field}.tool_call_id`,
-          })
-        }
+        const toolUseId = readToolCallId(message, field)
         const content =
           typeof message.content === 'string'
             ? message.content
             : toTextBlocks(message.content, `${field}.content`)
-        push('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content }])
+        push('user', [{ type: 'tool_result', tool_use_id: toolUseId, content }])
         break
       }
       default:
-        throw new InvalidArgumentError(
-          `${field}.role ${JSON.stringify((message as { role?: unknown }).role)} is not supported`,
-          {
-            field: `${field}.role`,
-          },
-        )
+        throw unsupportedValueError(`${field}.role`, (message as { role?: unknown }).role)
     }
   })
   return { system: system.length > 0 ? system : undefined, messages: result }
@@ -96,12 +85,7 @@ function toUserBlocks(content: string | readonly ContentPart[], field: string): 
   return toContentParts(content, field).map((part, j): AnthropicContentBlock => {
     if (part.type === 'text') return { type: 'text', text: part.text }
     if (part.type === 'image_url') return toImageBlock(part.image_url?.url, `${field}[${j}].image_url.url`)
-    throw new InvalidArgumentError(
-      `${field}[${j}].type ${JSON.stringify((part as { type?: unknown }).type)} is not supported`,
-      {
-        field: `${field}[${j}].type`,
-      },
-    )
+    throw unsupportedValueError(`${field}[${j}].type`, (part as { type?: unknown }).type)
   })
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ResponseParseError } from '../../errors/errors.js'
-import { parseStreamEventJson } from './parse-stream-event-json.js'
+import { parseStreamEventJson, parseStreamEventObject } from './parse-stream-event-json.js'
 
 const context = { provider: 'ollama', requestId: 'req_1' }
 
@@ -27,6 +27,15 @@ describe('parseStreamEventJson', () => {
     expect(error.cause).toBeInstanceOf(SyntaxError)
     expect((read({ sender: 'Anthropic' }) as Error).message).toBe(
       'Anthropic sent a stream event that is not JSON',
+    )
+  })
+})
+
+describe('parseStreamEventObject', () => {
+  it('returns objects and refuses other JSON with a ResponseParseError naming the sender', () => {
+    expect(parseStreamEventObject('{"a":1}', context)).toEqual({ a: 1 })
+    expect(() => parseStreamEventObject('42', context, { sender: 'Bedrock' })).toThrow(
+      'Bedrock sent a stream event that is not an object',
     )
   })
 })

@@ -30,3 +30,22 @@ export function parseStreamEventJson<T extends object>(
   }
   return typeof value === 'object' && value !== null ? (value as T) : undefined
 }
+
+/**
+ * Like `parseStreamEventJson`, for formats whose every event is a JSON object: JSON that is not
+ * one is a `ResponseParseError` too.
+ * @example parseStreamEventObject<{ type: string }>('{"type":"ping"}', { provider: 'anthropic', requestId: undefined }, { sender: 'Anthropic' })
+ */
+export function parseStreamEventObject<T extends object>(
+  data: string,
+  context: { provider: string; requestId: string | undefined },
+  options: ParseStreamEventJsonOptions = {},
+): T {
+  const payload = parseStreamEventJson<T>(data, context, options)
+  if (payload === undefined)
+    throw new ResponseParseError(
+      `${options.sender ?? context.provider} sent a ${options.unit ?? 'stream event'} that is not an object`,
+      { provider: context.provider, requestId: context.requestId },
+    )
+  return payload
+}
