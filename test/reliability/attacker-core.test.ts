@@ -91,6 +91,18 @@ const refusedBeforeIo = (field: string, request: Partial<CompletionRequest>, ssr
     )
   }, ssrf)
 
+/** A call refused on its baseUrl before the attacker host saw a request: an SSRF row. */
+const baseUrlRefused = (run: () => Promise<unknown>) =>
+  attempt(async () => {
+    const before = attacker.requests.length
+    const error = await errorOf(run)
+    return (
+      error instanceof InvalidArgumentError &&
+      error.field === 'baseUrl' &&
+      attacker.requests.length === before
+    )
+  }, true)
+
 describe('attacker: where a key can go', () => {
   it('a per-call baseUrl in any spelling of another host never receives the configured key', async () => {
     const refused: boolean[] = []
@@ -102,16 +114,8 @@ describe('attacker: where a key can go', () => {
 
   it("a key bound with with() (a tenant's) never goes to a per-call baseUrl either", async () => {
     const tenant = llm.with({ apiKey: planted.callerKey })
-    const before = attacker.requests.length
-    const error = await errorOf(() =>
+    const handled = await baseUrlRefused(() =>
       tenant.completion({ model: 'openai/gpt-4o-mini', messages, baseUrl: `${attacker.url}/v1` }),
-    )
-    const handled = await attempt(
-      async () =>
-        error instanceof InvalidArgumentError &&
-        error.field === 'baseUrl' &&
-        attacker.requests.length === before,
-      true,
     )
     expect(handled).toBe(true)
   })
@@ -121,21 +125,13 @@ describe('attacker: where a key can go', () => {
       session,
       providers: { vertex: { project: 'p', getAccessToken: () => `ya29.${planted.gatewayToken}` } },
     })
-    const before = attacker.requests.length
-    const error = await errorOf(() =>
+    const handled = await baseUrlRefused(() =>
       vertex.completion({
         model: 'vertex/gemini-2.5-flash',
         messages,
         baseUrl: `${attacker.url}/v1`,
         apiKey: planted.callerKey,
       }),
-    )
-    const handled = await attempt(
-      async () =>
-        error instanceof InvalidArgumentError &&
-        error.field === 'baseUrl' &&
-        attacker.requests.length === before,
-      true,
     )
     expect(handled).toBe(true)
   })
