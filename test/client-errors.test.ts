@@ -152,7 +152,7 @@ describe('HTTP errors map to the taxonomy', () => {
     expect(delays).toEqual([500])
   })
 
-  it('an idle stream is a TimeoutError (idle); a slow call is a TimeoutError (total)', async () => {
+  it('an idle stream is a TimeoutError (idle); a call without an answer is a TimeoutError (total)', async () => {
     handler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' })
       response.write('data: {"id":"a","choices":[{"index":0,"delta":{"content":"x"}}]}\n\n')
@@ -163,12 +163,37 @@ describe('HTTP errors map to the taxonomy', () => {
       .catch((caught: unknown) => caught)
     expect(idle).toBeInstanceOf(TimeoutError)
     expect(idle).toMatchObject({ timeout: 'idle' })
+    handler = () => {}
     const total = await client({ timeout: 80 })
       .stream({ model: 'openai/gpt-4o', messages })
       .finalCompletion()
       .catch((caught: unknown) => caught)
     expect(total).toBeInstanceOf(TimeoutError)
     expect(total).toMatchObject({ timeout: 'total' })
+  })
+
+  it('the total timeout stops at the first byte of a stream; streamTimeout bounds the body', async () => {
+    // Sends a piece every 20 ms for 10 pieces: far longer than the total timeout of 60 ms.
+    handler = async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      for (let i = 0; i < 10; i++) {
+        response.write(`data: {"id":"a","choices":[{"index":0,"delta":{"content":"${i}"}}]}\n\n`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      response.end(
+        'data: {"id":"a","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+      )
+    }
+    const long = await client({ timeout: 60, idleTimeout: 5_000 })
+      .stream({ model: 'openai/gpt-4o', messages })
+      .finalCompletion()
+    expect(long.choices[0]?.message.content).toBe('0123456789')
+    const cut = await client({ idleTimeout: 5_000 })
+      .stream({ model: 'openai/gpt-4o', messages, streamTimeout: 60 })
+      .finalCompletion()
+      .catch((caught: unknown) => caught)
+    expect(cut).toBeInstanceOf(TimeoutError)
+    expect(cut).toMatchObject({ timeout: 'stream' })
   })
 })
 

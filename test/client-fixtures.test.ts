@@ -221,16 +221,30 @@ describe.each([1, 2, 3, 42])('stream fixtures re-split with seed %i', (seed) => 
     })
   })
 
-  it('a stream cut before [DONE] is a ResponseParseError, not a silent success', async () => {
-    const body = streamBody('openai/chat-stream-text-usage.sse')
-      .toString('utf8')
-      .replace('data: [DONE]\n\n', '')
-    next = { body: Buffer.from(body), status: 200, seed, contentType: 'text/event-stream' }
+  it('a stream cut before its finish reason is a ResponseParseError, not a silent success', async () => {
+    const text = streamBody('openai/chat-stream-text-usage.sse').toString('utf8')
+    const body = text.slice(0, text.indexOf('"finish_reason":"stop"'))
+    next = {
+      body: Buffer.from(body.slice(0, body.lastIndexOf('data:'))),
+      status: 200,
+      seed,
+      contentType: 'text/event-stream',
+    }
     const error = await llm
       .stream({ model: 'openai/gpt-4o', messages })
       .finalCompletion()
       .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ name: 'ResponseParseError', message: expect.stringContaining('[DONE]') })
+  })
+
+  it('a stream without [DONE] whose every choice finished is a success, as openai-node treats it', async () => {
+    const body = streamBody('openai/chat-stream-text-usage.sse')
+      .toString('utf8')
+      .replace('data: [DONE]\n\n', '')
+    next = { body: Buffer.from(body), status: 200, seed, contentType: 'text/event-stream' }
+    const completion = await llm.stream({ model: 'openai/gpt-4o', messages }).finalCompletion()
+    expect(completion.choices[0]?.finish_reason).toBe('stop')
+    expect(completion.usage?.total_tokens).toBe(22)
   })
 })
 

@@ -59,7 +59,8 @@ function replay(
   const chunks: ChatCompletionChunk[] = []
   for (const piece of pieces) for (const event of decoder.push(piece)) chunks.push(...mapper.map(event))
   for (const event of decoder.end()) chunks.push(...mapper.map(event))
-  return { completion: assembleChatCompletion(chunks), finished: mapper.finished }
+  // Gemini has no terminator: its stream is whole once every candidate finished (`complete`).
+  return { completion: assembleChatCompletion(chunks), finished: mapper.finished || mapper.complete === true }
 }
 
 function replayError(definition: ProviderDefinition, pieces: Buffer[]): ProviderError {

@@ -88,6 +88,7 @@ export type {
   ResponseFormat,
   SystemMessage,
   TextContentPart,
+  ThinkingBlock,
   ToolChoice,
   ToolMessage,
   UserMessage,

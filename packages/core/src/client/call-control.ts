@@ -22,6 +22,11 @@ export interface CallControl {
   readonly aborted: boolean
   abort(reason: unknown): void
   remainingMs(): number
+  /**
+   * Stops the total timer: a stream's response arrived, and from then on its idle (and optional
+   * stream) timeout rule, as in openai-node and the Anthropic SDK. Caller signals still abort.
+   */
+  stopTotalTimer(): void
   /** The error to surface: the abort reason (caller's AbortError or the total TimeoutError) once aborted. */
   translate(error: unknown): unknown
   dispose(): void
@@ -93,6 +98,11 @@ class Control implements CallControl, RequestSignal {
 
   translate(error: unknown): unknown {
     return this.aborted ? this.reason : error
+  }
+
+  stopTotalTimer(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
   dispose(): void {

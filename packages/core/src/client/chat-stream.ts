@@ -1,11 +1,13 @@
 import { inspect } from 'node:util'
-import { ResponseParseError, TimeoutError } from '../errors/errors.js'
+import { ResponseParseError } from '../errors/errors.js'
 import { mapErrorToCallerBody } from '../errors/map-llm-error-to-http.js'
 import type { ChunkMapper, StreamEvent } from '../providers/provider.js'
 import {
   type ChatCompletionAssembler,
   createChatCompletionAssembler,
 } from '../streaming/chat-completion-assembler.js'
+import { createStreamBodyTimers, type StreamBodyTimers } from '../streaming/create-stream-body-timers.js'
+import { releaseStreamBody } from '../streaming/release-stream-body.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../types/chat.js'
@@ -136,7 +138,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     const started = performance.now()
     let response: HttpResponse | undefined
     let info: CallInfo | undefined
-    let idleTimer: NodeJS.Timeout | undefined
+    let timers: StreamBodyTimers | undefined
     let guard: StreamGuard | undefined
     let completed = false
     try {
@@ -149,6 +151,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         return sendChecked(call, control, request)
       })
       response = sent.value
+      // The response arrived: the total timeout stops here, idleTimeout and streamTimeout rule the body.
+      control.stopTotalTimer()
       info = callInfoOf(call, response, sent.attempts, 0)
       setCallInfo(this, info)
       const body = response.body
@@ -165,24 +169,14 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           this.#settle.reject(scrubError(error, call))
         },
       })
-      // One timer per stream, restarted per network read (no new timer each time). It counts only
-      // while waiting for data: if it ends while the reader holds a batch, it does nothing, and the
-      // next refresh() starts it again from then.
-      let waiting = true
-      idleTimer = setTimeout(() => {
-        if (waiting)
-          body.destroy(
-            new TimeoutError(`no stream data for ${call.idleTimeout} ms`, {
-              timeout: 'idle',
-              retryable: false,
-            }),
-          )
-      }, call.idleTimeout)
-      for await (const bytes of body) {
-        waiting = false
-        guard.count((bytes as Buffer).length)
-        // After the terminator, drain the rest so the socket can be reused.
-        if (!mapper.finished) {
+      timers = createStreamBodyTimers(body, call)
+      let bytesRead = 0
+      try {
+        // Not destroyed on break: after the terminator the rest is drained so the socket can be reused.
+        for await (const bytes of body.iterator({ destroyOnReturn: false })) {
+          timers.received()
+          bytesRead += (bytes as Buffer).length
+          guard.count((bytes as Buffer).length)
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
           if (batch.length > 0) {
@@ -191,17 +185,25 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
             guard.resumed()
           }
           if (failed) throw error
+          // The terminator ends the stream now, whatever the server does with the connection.
+          if (mapper.finished) break
+          timers.waiting()
         }
-        waiting = true
-        idleTimer.refresh()
+      } catch (error) {
+        // Silence after every choice finished (a server that holds the connection without a
+        // terminator, Gemini's EOF that never comes): the answer is whole.
+        if (!(timers.idled && mapper.complete === true)) throw error
       }
-      clearTimeout(idleTimer)
-      if (!mapper.finished) {
+      timers.clear()
+      if (mapper.finished) releaseStreamBody(body, { bytesRead, graceMs: Math.min(call.idleTimeout, 1000) })
+      else {
         const { batch, failed, error } = mapEvents(decoder.end(), mapper, assembler)
         if (batch.length > 0) yield batch
         if (failed) throw error
       }
-      if (!mapper.finished)
+      // A body that ended without its terminator is whole only if every choice finished
+      // (openai-node accepts it too); else it was cut.
+      if (!mapper.finished && mapper.complete !== true)
         throw new ResponseParseError(`${call.providerName} stream ended before its terminator ([DONE])`, {
           provider: call.providerName,
           status: response.status,
@@ -214,7 +216,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       this.#settle.reject(error)
       throw error
     } finally {
-      clearTimeout(idleTimer)
+      timers?.clear()
       guard?.dispose()
       if (!completed) {
         if (response !== undefined) discardBody(response.body)

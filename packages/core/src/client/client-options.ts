@@ -68,7 +68,11 @@ export interface ClientOptions {
   allowedBaseUrls?: string[]
   /** Retries after the first attempt. Default 2. */
   retries?: number
-  /** Total milliseconds per call, retries and waits included. Default 600 000 (10 minutes). */
+  /**
+   * Total milliseconds per call, retries and waits included. Default 600 000 (10 minutes). For a
+   * stream it runs until the response arrives; the body is then ruled by `idleTimeout` and
+   * `streamTimeout`, so a long generation that keeps sending is never cut.
+   */
   timeout?: number
   /** Milliseconds allowed between two stream chunks. Default 120 000. */
   idleTimeout?: number
@@ -77,6 +81,8 @@ export interface ClientOptions {
    * (`TimeoutError`, `timeout: 'reader'`) and its socket given back. Default 60 000.
    */
   readerTimeout?: number
+  /** Streams: milliseconds from the response to the end of the body. Default none. */
+  streamTimeout?: number
   /** Largest response body (or stream event) read, in bytes. Default 32 MiB. */
   maxResponseBytes?: number
   /** Largest whole stream read, in bytes, all events together. Default 64 MiB. */

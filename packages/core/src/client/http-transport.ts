@@ -50,6 +50,9 @@ export function sendHttp(
   signal: AbortSignal | RequestSignal,
 ): Promise<HttpResponse> {
   // Not an async function: one promise less per call. Every failure is still a rejection.
+  // Aborted already: no request at all, so no socket is opened for it.
+  if (signal.aborted)
+    return Promise.reject(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'))
   try {
     const url = parseUrl(request.url)
     const options = {

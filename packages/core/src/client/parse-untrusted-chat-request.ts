@@ -95,20 +95,52 @@ function copyMessage(message: unknown, index: number, roles: ReadonlySet<string>
   const name = own(message, 'name')
   if (name !== undefined) copy.name = name
   if (role === 'tool') copy.tool_call_id = own(message, 'tool_call_id')
-  const toolCalls = own(message, 'tool_calls')
-  if (role === 'assistant' && toolCalls !== undefined)
-    copy.tool_calls = Array.isArray(toolCalls)
-      ? toolCalls.map((call) => {
-          if (!isRecord(call)) return call
-          const fn = own(call, 'function')
-          return {
-            id: own(call, 'id'),
-            type: 'function',
-            function: isRecord(fn) ? { name: own(fn, 'name'), arguments: own(fn, 'arguments') } : fn,
-          }
-        })
-      : toolCalls
+  if (role === 'assistant') copyRoundTrip(message, copy, field)
   return copy as unknown as ChatMessage
+}
+
+// What an earlier answer carries for its next turn (reasoning, Anthropic thinking blocks, Gemini
+// and Bedrock tool-call metadata), so a history kept by the caller still round-trips. None of it
+// chooses where a request goes; each is copied in its documented shape only.
+function copyRoundTrip(message: Record<string, unknown>, copy: Record<string, unknown>, field: string): void {
+  for (const key of ['reasoning', 'reasoning_content'] as const) {
+    const value = own(message, key)
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') fail(`${field}.${key}`, `${field}.${key} must be a string`)
+    copy[key] = value
+  }
+  const blocks = own(message, 'thinking_blocks')
+  if (blocks !== undefined && blocks !== null) {
+    if (!Array.isArray(blocks)) fail(`${field}.thinking_blocks`, `${field}.thinking_blocks must be an array`)
+    copy.thinking_blocks = (blocks as unknown[]).map((block, index) => {
+      const at = `${field}.thinking_blocks[${index}]`
+      const type = isRecord(block) ? own(block, 'type') : undefined
+      const text = (key: string) => {
+        const value = own(block as Record<string, unknown>, key)
+        return typeof value === 'string' ? value : fail(`${at}.${key}`, `${at}.${key} must be a string`)
+      }
+      if (type === 'thinking') return { type, thinking: text('thinking'), signature: text('signature') }
+      if (type === 'redacted_thinking') return { type, data: text('data') }
+      return fail(at, `${at} must be a thinking or redacted_thinking block`)
+    })
+  }
+  const toolCalls = own(message, 'tool_calls')
+  if (toolCalls === undefined) return
+  copy.tool_calls = Array.isArray(toolCalls)
+    ? toolCalls.map((call, index) => {
+        if (!isRecord(call)) return call
+        const fn = own(call, 'function')
+        const metadata = own(call, 'provider_metadata')
+        const copied: Record<string, unknown> = {
+          id: own(call, 'id'),
+          type: 'function',
+          function: isRecord(fn) ? { name: own(fn, 'name'), arguments: own(fn, 'arguments') } : fn,
+        }
+        if (isRecord(metadata))
+          copied.provider_metadata = copyJson(metadata, `${field}.tool_calls[${index}].provider_metadata`)
+        return copied
+      })
+    : toolCalls
 }
 
 // JSON values only: a getter, a class instance or a cycle in a caller's value does not travel on.

@@ -21,6 +21,7 @@ export interface ClientConfig {
   timeout: number
   idleTimeout: number
   readerTimeout: number
+  streamTimeout: number | undefined
   maxResponseBytes: number
   maxStreamBytes: number
   headers: Record<string, string>
@@ -43,6 +44,8 @@ export interface PreparedCall {
   retries: number
   idleTimeout: number
   readerTimeout: number
+  /** Streams: milliseconds from the response to the end of the body; undefined for none. */
+  streamTimeout: number | undefined
   maxResponseBytes: number
   maxStreamBytes: number
   /** Headers of the last request sent, kept to find its credentials when an error is redacted. */
@@ -192,6 +195,7 @@ export function prepareCall(
     retries: ownValue(request, 'retries') ?? config.retries,
     idleTimeout: ownValue(request as CompletionRequest, 'idleTimeout') ?? config.idleTimeout,
     readerTimeout: config.readerTimeout,
+    streamTimeout: ownValue(request as CompletionRequest, 'streamTimeout') ?? config.streamTimeout,
     maxResponseBytes: config.maxResponseBytes,
     maxStreamBytes: config.maxStreamBytes,
     sentHeaders: undefined,

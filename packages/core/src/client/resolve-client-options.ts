@@ -25,6 +25,7 @@ const knownClientOptions = new Set([
   'timeout',
   'idleTimeout',
   'readerTimeout',
+  'streamTimeout',
   'maxResponseBytes',
   'maxStreamBytes',
   'headers',
@@ -113,6 +114,7 @@ export function resolveClientOptions(
   validateNumber(own.timeout, 'timeout', { min: 1, max: maxTimerMs })
   validateNumber(own.idleTimeout, 'idleTimeout', { min: 1, max: maxTimerMs })
   validateNumber(own.readerTimeout, 'readerTimeout', { min: 1, max: maxTimerMs })
+  validateNumber(own.streamTimeout, 'streamTimeout', { min: 1, max: maxTimerMs })
   validateNumber(own.maxResponseBytes, 'maxResponseBytes', { min: 1, integer: true })
   validateNumber(own.maxStreamBytes, 'maxStreamBytes', { min: 1, integer: true })
   validateHeaders(own.headers, 'headers')
@@ -149,6 +151,7 @@ export function resolveClientOptions(
       timeout: own.timeout ?? clientDefaults.timeout,
       idleTimeout: own.idleTimeout ?? clientDefaults.idleTimeout,
       readerTimeout: own.readerTimeout ?? clientDefaults.readerTimeout,
+      streamTimeout: own.streamTimeout,
       maxResponseBytes: own.maxResponseBytes ?? clientDefaults.maxResponseBytes,
       maxStreamBytes: own.maxStreamBytes ?? clientDefaults.maxStreamBytes,
       headers: lowerCaseHeaders(own.headers),

@@ -130,6 +130,13 @@ export function validateCompletionRequest(request: CompletionRequest): void {
   validateNumber(request.max_completion_tokens, 'max_completion_tokens', { min: 1, integer: true })
   validateNumber(request.seed, 'seed', { integer: true })
   validateNumber(request.idleTimeout, 'idleTimeout', { min: 1, max: maxTimerMs })
+  validateNumber(request.streamTimeout, 'streamTimeout', { min: 1, max: maxTimerMs })
+  if (
+    request.stream_options !== undefined &&
+    request.stream_options !== null &&
+    !isObject(request.stream_options)
+  )
+    fail('stream_options', 'stream_options must be an object or null')
   if (
     request.stop !== undefined &&
     typeof request.stop !== 'string' &&
@@ -170,4 +177,6 @@ export function validateEmbeddingRequest(request: EmbeddingRequest): void {
     (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string'))
   if (!ok) fail('input', 'input must be a string or a non-empty array of strings')
   validateNumber(request.dimensions, 'dimensions', { min: 1, integer: true })
+  if (request.extraBody !== undefined && !isObject(request.extraBody))
+    fail('extraBody', 'extraBody must be an object')
 }

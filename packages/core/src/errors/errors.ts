@@ -122,12 +122,12 @@ export class SessionClosedError extends LlmError {
 export class TimeoutError extends LlmError {
   override readonly code = 'LLM_TIMEOUT'
   /** Which clock ran out. */
-  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'reader' | 'total'
+  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'reader' | 'total'
 
   constructor(
     message: string,
     options: LlmErrorOptions & {
-      timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'reader' | 'total'
+      timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'reader' | 'total'
     } = {},
   ) {
     super(message, { retryable: true, ...options })

@@ -66,8 +66,16 @@ export interface StreamEvent {
 export interface ChunkMapper {
   /** Zero or more chunks for one event. Throws a `ProviderError` for an error event in a 200 stream. */
   map(event: StreamEvent): ChatCompletionChunk[]
-  /** True once the format's terminator was seen (`[DONE]`, `message_stop`, `done: true`, or a Gemini finishReason). */
+  /**
+   * True once the format's terminator was seen (`[DONE]`, `message_stop`, `done: true`): the stream
+   * completes at once, whatever the server does with the connection afterwards.
+   */
   readonly finished: boolean
+  /**
+   * True when the body may end here without losing anything, though no terminator came: every
+   * choice has its finish reason (servers that omit `[DONE]`; Gemini, which ends at EOF).
+   */
+  readonly complete?: boolean
 }
 
 /** How the client finds keys and base URLs for a provider. */

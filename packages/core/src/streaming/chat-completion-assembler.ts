@@ -5,6 +5,7 @@ import type {
   ChatCompletionMessageToolCall,
   CompletionUsage,
   FinishReason,
+  ThinkingBlock,
 } from '../types/chat.js'
 import { createToolCallIndexer, type ToolCallIndexer } from './tool-call-indexer.js'
 
@@ -22,7 +23,10 @@ interface ChoiceState {
   toolCalls: Map<number, ToolCallState>
   indexer: ToolCallIndexer
   finish: FinishReason | null
-  logprobs: unknown
+  nativeFinish: string | undefined
+  logprobs: Record<string, unknown> | null
+  annotations: unknown[] | undefined
+  thinkingBlocks: ThinkingBlock[] | undefined
 }
 
 /**
@@ -43,7 +47,8 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  * The assembler every provider shares (others map to OpenAI chunks first). Rules (wire-formats §4):
  * tool calls keyed by index (missing index tolerated), an empty id or name never overwrites a set one,
  * usage and finish reason are the last non-null values, `reasoning`/`reasoning_content` go to
- * `message.reasoning`, and an empty first id/model (Azure) is not taken as the response's.
+ * `message.reasoning`, and an empty first id/model (Azure) is not taken as the response's. As in
+ * openai-node's ChatCompletionStream, logprobs and annotations are concatenated, not replaced.
  * @example
  * const assembler = createChatCompletionAssembler()
  * for await (const chunk of stream) assembler.add(chunk)
@@ -68,7 +73,10 @@ export function createChatCompletionAssembler(): ChatCompletionAssembler {
         toolCalls: new Map(),
         indexer: createToolCallIndexer(),
         finish: null,
+        nativeFinish: undefined,
         logprobs: null,
+        annotations: undefined,
+        thinkingBlocks: undefined,
       }
       choices.set(index, state)
     }
@@ -97,8 +105,13 @@ export function createChatCompletionAssembler(): ChatCompletionAssembler {
         if (Array.isArray(toolCalls))
           for (let callPosition = 0; callPosition < toolCalls.length; callPosition++)
             addToolCall(state, toolCalls[callPosition], callPosition)
+        if (Array.isArray(delta.annotations))
+          state.annotations = (state.annotations ?? []).concat(delta.annotations)
+        if (Array.isArray(delta.thinking_blocks))
+          state.thinkingBlocks = (state.thinkingBlocks ?? []).concat(delta.thinking_blocks as ThinkingBlock[])
         if (choice.finish_reason != null) state.finish = choice.finish_reason
-        if (choice.logprobs != null) state.logprobs = choice.logprobs
+        if (choice.native_finish_reason != null) state.nativeFinish = choice.native_finish_reason
+        if (choice.logprobs != null) addLogprobs(state, choice.logprobs)
       }
     },
     result() {
@@ -142,6 +155,24 @@ function addToolCall(state: ChoiceState, fragment: unknown, position: number): v
   if (provider_metadata !== undefined) call.metadata = { ...call.metadata, ...provider_metadata }
 }
 
+/** Appends a list field's items, or sets a non-list value once. */
+function appendList(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) return
+  const current = target[key]
+  if (Array.isArray(value)) target[key] = Array.isArray(current) ? current.concat(value) : [...value]
+  else if (current === undefined) target[key] = value
+}
+
+/** As openai-node: per-token `content` and `refusal` lists are concatenated, other fields replaced. */
+function addLogprobs(state: ChoiceState, logprobs: unknown): void {
+  if (typeof logprobs !== 'object') return
+  const { content, refusal, ...rest } = logprobs as Record<string, unknown>
+  if (state.logprobs === null) state.logprobs = {}
+  Object.assign(state.logprobs, rest)
+  appendList(state.logprobs, 'content', content)
+  appendList(state.logprobs, 'refusal', refusal)
+}
+
 function toChoice(index: number, state: ChoiceState): ChatCompletionChoice {
   const message: ChatCompletionChoice['message'] = {
     role: 'assistant',
@@ -162,7 +193,16 @@ function toChoice(index: number, state: ChoiceState): ChatCompletionChoice {
       })
   }
   if (state.reasoning.length > 0) message.reasoning = state.reasoning.join('')
-  return { index, message, finish_reason: state.finish, logprobs: state.logprobs }
+  if (state.thinkingBlocks !== undefined) message.thinking_blocks = state.thinkingBlocks
+  if (state.annotations !== undefined) message.annotations = state.annotations
+  const choice: ChatCompletionChoice = {
+    index,
+    message,
+    finish_reason: state.finish,
+    logprobs: state.logprobs,
+  }
+  if (state.nativeFinish !== undefined) choice.native_finish_reason = state.nativeFinish
+  return choice
 }
 
 /**

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { StreamFramingError } from './sse-framer.js'
 import { createStreamDecoder } from './stream-decoder.js'
 
 describe('createStreamDecoder', () => {
@@ -11,15 +10,19 @@ describe('createStreamDecoder', () => {
     expect(decoder.push(bytes.subarray(split)).map((event) => event.data)).toEqual(['é'])
   })
 
-  it('fails on bytes that are not UTF-8 instead of passing U+FFFD on', () => {
+  it('replaces bytes that are not UTF-8 with U+FFFD, as the SDKs do, and keeps the rest', () => {
     const decoder = createStreamDecoder('ndjson')
-    expect(() => decoder.push(Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a]))).toThrow(StreamFramingError)
-    expect(() => createStreamDecoder('sse').push(Buffer.from([0xff]))).toThrow('not valid UTF-8')
+    expect(decoder.push(Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a])).map((event) => event.data)).toEqual([
+      '{\ufffd(}',
+    ])
+    expect(createStreamDecoder('sse').push(Buffer.from('data: a\xff b\n\n', 'latin1'))[0]?.data).toBe(
+      'a\ufffd b',
+    )
   })
 
-  it('fails at the end on a character cut off by the end of the stream', () => {
+  it('ends a character cut off by the end of the stream as U+FFFD', () => {
     const decoder = createStreamDecoder('sse')
-    decoder.push(Buffer.from([0x64, 0xc3]))
-    expect(() => decoder.end()).toThrow('not valid UTF-8')
+    expect(decoder.push(Buffer.from([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0x64, 0xc3]))).toEqual([])
+    expect(decoder.end().map((event) => event.data)).toEqual(['d\ufffd'])
   })
 })

@@ -73,7 +73,20 @@ export interface UserMessage {
 }
 
 /**
- * An earlier model answer, possibly with the tool calls it asked for.
+ * A block of Anthropic extended thinking, kept so it can be sent back unchanged (Anthropic rejects a
+ * tool-use turn whose thinking lost its `signature`). `redacted_thinking` carries encrypted `data`.
+ * @example
+ * const blocks: ThinkingBlock[] = completion.choices[0].message.thinking_blocks ?? []
+ */
+export type ThinkingBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
+
+/**
+ * An earlier model answer, possibly with the tool calls it asked for. Push the returned message
+ * back as it is: each provider gets exactly the fields it accepts (`reasoning` goes back as
+ * DeepSeek's `reasoning_content`, `thinking_blocks` as Anthropic's first blocks, and strict servers
+ * get neither).
  * @example
  * messages.push(completion.choices[0].message) // a ChatCompletionMessage is an AssistantMessage
  */
@@ -83,6 +96,13 @@ export interface AssistantMessage {
   name?: string
   refusal?: string | null
   tool_calls?: ChatCompletionMessageToolCall[]
+  /** The reasoning text this answer came with (see `ChatCompletionMessage.reasoning`). */
+  reasoning?: string
+  /** Accepted as an alias of `reasoning`, as DeepSeek and LiteLLM spell it. */
+  reasoning_content?: string
+  /** Anthropic thinking blocks, sent back first in the assistant turn. */
+  thinking_blocks?: ThinkingBlock[]
+  annotations?: unknown[]
 }
 
 /**
@@ -158,11 +178,19 @@ export interface CompletionUsage {
 }
 
 /**
- * Why the model stopped, mapped from each provider's own reason.
+ * Why the model stopped: OpenAI's value where one fits, else the provider's own reason in lower
+ * case (`pause_turn`, `malformed_function_call`, …), never collapsed into `stop`. The raw value
+ * is in the choice's `native_finish_reason`.
  * @example
  * if (completion.choices[0].finish_reason === 'tool_calls') runTools(completion.choices[0].message)
  */
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call'
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'tool_calls'
+  | 'content_filter'
+  | 'function_call'
+  | (string & Record<never, never>)
 
 /**
  * The assistant message of a completion.
@@ -174,8 +202,13 @@ export interface ChatCompletionMessage {
   content: string | null
   refusal: string | null
   tool_calls?: ChatCompletionMessageToolCall[]
-  /** Reasoning text some providers send beside the answer (`reasoning`, `reasoning_content`, thinking). */
+  /**
+   * The one reasoning field of every provider: OpenAI-compatible `reasoning` / `reasoning_content`,
+   * Mistral `thinking` chunks, Anthropic thinking, Gemini thought parts, Ollama `thinking`.
+   */
   reasoning?: string
+  /** Anthropic thinking and redacted_thinking blocks with their signatures, for the round trip. */
+  thinking_blocks?: ThinkingBlock[]
   annotations?: unknown[]
 }
 
@@ -188,6 +221,8 @@ export interface ChatCompletionChoice {
   index: number
   message: ChatCompletionMessage
   finish_reason: FinishReason | null
+  /** The provider's own finish reason as sent (`end_turn`, `MALFORMED_FUNCTION_CALL`, …). */
+  native_finish_reason?: string
   logprobs: unknown | null
 }
 
@@ -231,6 +266,9 @@ export interface ChatCompletionChunkDelta {
   refusal?: string | null
   tool_calls?: ChatCompletionChunkToolCall[]
   reasoning?: string
+  /** Whole Anthropic thinking blocks, each sent once it is complete (signature included). */
+  thinking_blocks?: ThinkingBlock[]
+  annotations?: unknown[]
 }
 
 /**
@@ -242,6 +280,7 @@ export interface ChatCompletionChunkChoice {
   index: number
   delta: ChatCompletionChunkDelta
   finish_reason: FinishReason | null
+  native_finish_reason?: string
   logprobs?: unknown | null
 }
 

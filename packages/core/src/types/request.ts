@@ -50,8 +50,18 @@ export interface CompletionRequest extends CallOptions {
   seed?: number
   user?: string
   parallel_tool_calls?: boolean
+  /**
+   * OpenAI family, streams only: sent as given; `null` sends none. Default `{ include_usage: true }`,
+   * except for servers that reject the field (Mistral, Azure API versions before 2024-07-01-preview).
+   */
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null
   /** Milliseconds allowed between two stream chunks before a `TimeoutError` (idle). */
   idleTimeout?: number
+  /**
+   * Streams only: total milliseconds from the first byte of the body to its end. Default none: a
+   * long reasoning stream that keeps sending is never cut (`timeout` stops at the first byte).
+   */
+  streamTimeout?: number
   /** Provider-specific body fields passed through as they are. */
   extraBody?: Record<string, unknown>
 }
@@ -66,6 +76,8 @@ export interface EmbeddingRequest extends CallOptions {
   input: string | string[]
   dimensions?: number
   user?: string
+  /** Provider-specific body fields (OpenAI `encoding_format`, Gemini `taskType`), merged last. */
+  extraBody?: Record<string, unknown>
 }
 
 /**

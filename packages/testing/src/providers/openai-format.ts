@@ -122,13 +122,16 @@ async function chat(exchange: MockExchange): Promise<void> {
     for (const fragment of [first, ...rest])
       frames.push(chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }))
   })
-  frames.push(chunk({}, answer.finish))
+  // The finish chunk belongs to the end: a stream that has it but no [DONE] is whole for the
+  // SDKs (openai-node accepts it), so truncated-stream cuts before it.
+  const terminator = [chunk({}, answer.finish)]
   if (includeUsage)
-    frames.push(sseFrame({ ...base, object: 'chat.completion.chunk', choices: [], usage: usage(answer) }))
+    terminator.push(sseFrame({ ...base, object: 'chat.completion.chunk', choices: [], usage: usage(answer) }))
+  terminator.push(sseFrame('[DONE]'))
   return sendStream(exchange, {
     headers: { ...sseHeaders, ...openAiHeaders },
     frames,
-    terminator: [sseFrame('[DONE]')],
+    terminator,
     // Groq's and OpenAI-compatible servers' error inside a 200 stream.
     errorFrame: sseFrame(
       {

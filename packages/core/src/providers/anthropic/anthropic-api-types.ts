@@ -23,7 +23,21 @@ export interface AnthropicToolResultBlock {
   content: string | AnthropicTextBlock[]
 }
 
+/** Extended thinking, sent back unchanged: Anthropic checks the `signature`. */
+export interface AnthropicThinkingBlock {
+  type: 'thinking'
+  thinking: string
+  signature: string
+}
+
+export interface AnthropicRedactedThinkingBlock {
+  type: 'redacted_thinking'
+  data: string
+}
+
 export type AnthropicContentBlock =
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock
   | AnthropicTextBlock
   | AnthropicImageBlock
   | AnthropicToolUseBlock
@@ -75,6 +89,9 @@ export interface AnthropicResponseBlock {
   type: string
   text?: string
   thinking?: string
+  signature?: string
+  /** `redacted_thinking`: the encrypted thinking. */
+  data?: string
   id?: string
   name?: string
   input?: unknown
@@ -108,6 +125,7 @@ export interface AnthropicStreamPayload {
     text?: string
     partial_json?: string
     thinking?: string
+    signature?: string
     stop_reason?: string | null
   }
   usage?: AnthropicUsage

@@ -1,4 +1,5 @@
-import type { ChatCompletionChunk } from '../../types/chat.js'
+import { ResponseParseError } from '../../errors/errors.js'
+import type { ChatCompletionChunk, ThinkingBlock } from '../../types/chat.js'
 import type { ChunkMapper, ProviderResponseContext, StreamEvent } from '../provider.js'
 import { createChunkFactory } from '../shared/create-chunk-factory.js'
 import { parseStreamEventObject } from '../shared/parse-stream-event-json.js'
@@ -6,6 +7,7 @@ import type { AnthropicStreamPayload, AnthropicUsage } from './anthropic-api-typ
 import { createAnthropicStreamError } from './anthropic-error.js'
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js'
 import { mapAnthropicUsage } from './map-anthropic-usage.js'
+import { readAnthropicThinkingBlock } from './read-anthropic-thinking-block.js'
 
 interface ToolBlockState {
   toolIndex: number
@@ -29,6 +31,14 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
   let finished = false
   let toolCount = 0
   const toolBlocks = new Map<number, ToolBlockState>()
+  // Thinking blocks by block index, sent whole (signature included) once they stop.
+  const thinkingBlocks = new Map<number, ThinkingBlock>()
+  const flushThinking = (index: number | undefined): ChatCompletionChunk[] => {
+    const block = index === undefined ? undefined : thinkingBlocks.get(index)
+    if (block === undefined) return []
+    thinkingBlocks.delete(index!)
+    return [chunk({ thinking_blocks: [block] })]
+  }
 
   const emptyArguments = (state: ToolBlockState): ChatCompletionChunk[] => {
     if (state.sawArguments) return []
@@ -56,7 +66,13 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
         case 'content_block_start': {
           const block = payload.content_block
           if (block?.type === 'text') return block.text ? [chunk({ content: block.text })] : []
-          if (block?.type === 'thinking') return block.thinking ? [chunk({ reasoning: block.thinking })] : []
+          const thinking = block === undefined ? undefined : readAnthropicThinkingBlock(block)
+          if (thinking !== undefined) {
+            if (payload.index !== undefined) thinkingBlocks.set(payload.index, thinking)
+            return thinking.type === 'thinking' && thinking.thinking
+              ? [chunk({ reasoning: thinking.thinking })]
+              : []
+          }
           if (block?.type !== 'tool_use' || payload.index === undefined) return []
           const state: ToolBlockState = { toolIndex: toolCount++, sawArguments: false, stopped: false }
           toolBlocks.set(payload.index, state)
@@ -82,7 +98,17 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
         case 'content_block_delta': {
           const delta = payload.delta ?? {}
           if (delta.type === 'text_delta' && delta.text) return [chunk({ content: delta.text })]
-          if (delta.type === 'thinking_delta' && delta.thinking) return [chunk({ reasoning: delta.thinking })]
+          const thinking = payload.index === undefined ? undefined : thinkingBlocks.get(payload.index)
+          if (thinking?.type === 'thinking') {
+            // As the SDK's MessageStream: thinking text is appended, the signature replaced.
+            if (delta.type === 'thinking_delta' && delta.thinking) {
+              thinking.thinking += delta.thinking
+              return [chunk({ reasoning: delta.thinking })]
+            }
+            if (delta.type === 'signature_delta' && typeof delta.signature === 'string')
+              thinking.signature = delta.signature
+            return []
+          }
           const state = payload.index === undefined ? undefined : toolBlocks.get(payload.index)
           if (delta.type !== 'input_json_delta' || state === undefined || !delta.partial_json) return []
           state.sawArguments = true
@@ -91,6 +117,7 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
           ]
         }
         case 'content_block_stop': {
+          if (thinkingBlocks.has(payload.index ?? -1)) return flushThinking(payload.index)
           const state = payload.index === undefined ? undefined : toolBlocks.get(payload.index)
           if (state === undefined) return []
           state.stopped = true
@@ -100,9 +127,11 @@ export function createAnthropicChunkMapper(context: ProviderResponseContext): Ch
           for (const [key, value] of Object.entries(payload.usage ?? {}))
             if (value != null) usage[key] = value
           // A tool block cut off by max_tokens keeps its raw partial arguments; one with none gets `{}`.
-          const chunks = [...toolBlocks.values()].filter((state) => !state.stopped).flatMap(emptyArguments)
-          const finishReason = mapAnthropicStopReason(payload.delta?.stop_reason)
-          if (finishReason !== null) chunks.push(chunk({}, finishReason))
+          const chunks = [...thinkingBlocks.keys()].flatMap(flushThinking)
+          chunks.push(...[...toolBlocks.values()].filter((state) => !state.stopped).flatMap(emptyArguments))
+          const stopReason = payload.delta?.stop_reason
+          const finishReason = mapAnthropicStopReason(stopReason)
+          if (finishReason !== null) chunks.push(chunk({}, finishReason, stopReason ?? undefined))
           chunks.push(usageChunk(mapAnthropicUsage(usage)))
           return chunks
         }

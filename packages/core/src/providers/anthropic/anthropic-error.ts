@@ -9,6 +9,7 @@ import {
 } from '../../errors/errors.js'
 import type { ProviderHttpResponse } from '../provider.js'
 import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { describeProviderMessage } from '../shared/describe-provider-message.js'
 import { parseRetryAfterSeconds } from '../shared/parse-retry-after-seconds.js'
 
 interface AnthropicErrorFields {
@@ -82,9 +83,9 @@ function createAnthropicError(
   const { fallbackMessage, ...rest } = base
   const type = typeof fields.type === 'string' ? fields.type : undefined
   const message =
-    typeof fields.message === 'string' && fields.message !== ''
-      ? fields.message
-      : (fallbackMessage ?? `Anthropic returned ${type ?? `HTTP ${status}`}`)
+    describeProviderMessage(fields.message) ??
+    fallbackMessage ??
+    `Anthropic returned ${type ?? `HTTP ${status}`}`
   const options: ProviderErrorOptions = { ...rest, type, providerCode: fields.details?.error_code ?? type }
   if (/prompt is too long|context (window|length)/i.test(message) && status < 500) {
     return new ContextWindowExceededError(message, options)

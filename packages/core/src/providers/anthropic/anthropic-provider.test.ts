@@ -206,3 +206,71 @@ describe('anthropic errors', () => {
     expect(long).toBeInstanceOf(ContextWindowExceededError)
   })
 })
+
+describe('anthropic round trip', () => {
+  const bodyOf = (messages: ChatMessage[]) =>
+    JSON.parse(
+      (
+        anthropicProvider.createChatRequest({ model: 'anthropic/c', messages }, callContext, {
+          stream: false,
+        }) as {
+          body: string
+        }
+      ).body,
+    ) as { messages: Array<{ role: string; content: unknown[] }> }
+
+  it('an empty assistant turn is left out instead of content: []', () => {
+    const body = bodyOf([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: '', refusal: null },
+      { role: 'user', content: 'Again' },
+    ])
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'text', text: 'Again' },
+        ],
+      },
+    ])
+  })
+
+  it('a malformed thinking block is an InvalidArgumentError naming it, before any I/O', () => {
+    expect(() =>
+      bodyOf([
+        { role: 'user', content: 'Hi' },
+        {
+          role: 'assistant',
+          content: 'x',
+          thinking_blocks: [{ type: 'thinking', thinking: 'no signature' } as never],
+        },
+      ]),
+    ).toThrow(expect.objectContaining({ field: 'messages[1].thinking_blocks[0]' }))
+  })
+
+  it('pause_turn and other reasons are not collapsed into stop; the raw reason is kept', () => {
+    const completion = anthropicProvider.parseChatResponse(
+      {
+        id: 'msg',
+        type: 'message',
+        role: 'assistant',
+        model: 'c',
+        content: [
+          { type: 'thinking', thinking: 'T', signature: 'S' },
+          { type: 'text', text: 'Searching' },
+        ],
+        stop_reason: 'pause_turn',
+        stop_sequence: null,
+      },
+      responseContext,
+    )
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'pause_turn',
+      native_finish_reason: 'pause_turn',
+    })
+    expect(completion.choices[0]?.message.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: 'T', signature: 'S' },
+    ])
+  })
+})

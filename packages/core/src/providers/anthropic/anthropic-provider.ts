@@ -1,5 +1,5 @@
 import { InvalidArgumentError, ResponseParseError } from '../../errors/errors.js'
-import type { ChatCompletion, ChatCompletionMessageToolCall } from '../../types/chat.js'
+import type { ChatCompletion, ChatCompletionMessageToolCall, ThinkingBlock } from '../../types/chat.js'
 import type { CompletionRequest } from '../../types/request.js'
 import type {
   ProviderCallContext,
@@ -15,6 +15,7 @@ import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js'
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js'
 import { mapAnthropicUsage } from './map-anthropic-usage.js'
 import { prepareAnthropicTools } from './prepare-anthropic-tools.js'
+import { readAnthropicThinkingBlock } from './read-anthropic-thinking-block.js'
 
 /** The `anthropic-version` header every request carries (the SDK's hard-coded default). */
 export const ANTHROPIC_VERSION = '2023-06-01'
@@ -55,7 +56,8 @@ export function createAnthropicRequestBody(
 
 /**
  * Maps a Messages API response to a ChatCompletion: text blocks joined, `tool_use` blocks as
- * `tool_calls` (input stringified), thinking blocks as `reasoning`, other block types skipped.
+ * `tool_calls` (input stringified), thinking text as `reasoning` and the thinking blocks themselves
+ * (signatures, redacted ones) as `thinking_blocks` for the round trip; other block types skipped.
  * @example parseAnthropicResponse(body, context).choices[0].message.content
  */
 export function parseAnthropicResponse(body: unknown, context: ProviderResponseContext): ChatCompletion {
@@ -70,7 +72,10 @@ export function parseAnthropicResponse(body: unknown, context: ProviderResponseC
   let text = ''
   let reasoning = ''
   const toolCalls: ChatCompletionMessageToolCall[] = []
+  const thinkingBlocks: ThinkingBlock[] = []
   for (const block of response.content) {
+    const thinking = readAnthropicThinkingBlock(block)
+    if (thinking !== undefined) thinkingBlocks.push(thinking)
     if (block.type === 'text' && typeof block.text === 'string') text += block.text
     else if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning += block.thinking
     else if (block.type === 'tool_use') {
@@ -89,6 +94,8 @@ export function parseAnthropicResponse(body: unknown, context: ProviderResponseC
     reasoning,
     toolCalls,
     finishReason: mapAnthropicStopReason(response.stop_reason) ?? 'stop',
+    nativeFinishReason: response.stop_reason ?? undefined,
+    thinkingBlocks,
     usage: response.usage ? mapAnthropicUsage(response.usage) : undefined,
   })
 }

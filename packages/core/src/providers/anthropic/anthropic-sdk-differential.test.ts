@@ -20,8 +20,13 @@ const anthropicDir = fileURLToPath(
   new URL('../../../../../test/fixtures/providers/anthropic/', import.meta.url),
 )
 
+// Crafted streams (extended thinking, pause_turn) live beside this test.
+const craftedDir = fileURLToPath(new URL('./__fixtures__/', import.meta.url))
+
 function body(file: string): Buffer {
-  const raw = readFileSync(join(anthropicDir, file))
+  const raw = readFileSync(
+    join(file.startsWith('crafted:') ? craftedDir : anthropicDir, file.replace('crafted:', '')),
+  )
   if (!file.endsWith('.chunks.jsonl')) return raw
   const lines = raw
     .toString('utf8')
@@ -82,6 +87,8 @@ const files = [
   'messages-stream-max-tokens-truncated-tool.sse',
   'messages-stream-server-tool-blocks.sse',
   'messages-stream-tool-no-args.chunks.jsonl',
+  'crafted:messages-stream-thinking-signature.sse',
+  'crafted:messages-stream-pause-turn.sse',
 ]
 
 describe('anthropic: our assembly agrees with @anthropic-ai/sdk MessageStream', () => {
@@ -103,7 +110,15 @@ describe('anthropic: our assembly agrees with @anthropic-ai/sdk MessageStream', 
       expect(ourTools.map((call) => [call.id, call.function.name])).toEqual(
         sdkTools.map((tool) => [tool.id, tool.name]),
       )
-      expect(sdkTools).toHaveLength(file.includes('padded') ? 0 : 1)
+      expect(sdkTools).toHaveLength(file.includes('padded') || file.includes('pause') ? 0 : 1)
+
+      // Thinking and redacted_thinking blocks, signature included, exactly as the SDK assembles them.
+      const sdkThinking = expected.content.filter(
+        (block) => block.type === 'thinking' || block.type === 'redacted_thinking',
+      )
+      expect(choice.message.thinking_blocks ?? []).toEqual(sdkThinking)
+      if (file.includes('thinking')) expect(sdkThinking).toHaveLength(2)
+      expect(choice.native_finish_reason).toBe(expected.stop_reason)
       if (expected.stop_reason !== 'max_tokens') {
         // A truncated tool input is kept raw by us; the SDK partial-parses it, so only whole inputs compare.
         expect(ourTools.map((call) => JSON.parse(call.function.arguments))).toEqual(

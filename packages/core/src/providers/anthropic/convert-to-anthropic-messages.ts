@@ -21,7 +21,8 @@ export interface AnthropicPrompt {
  * Converts OpenAI messages to Anthropic's `system` and alternating `messages`.
  * System and developer messages are lifted into `system`; `tool` messages become `tool_result`
  * blocks in a user turn; consecutive turns of the same role are merged, because Anthropic requires
- * user and assistant to alternate. Throws `InvalidArgumentError` naming the field for bad input.
+ * user and assistant to alternate. An assistant turn starts with its `thinking_blocks` and an
+ * empty one is left out. Throws `InvalidArgumentError` naming the field for bad input.
  * @example
  * convertToAnthropicMessages([{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Hi' }])
  * // { system: [{ type: 'text', text: 'Be brief' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }
@@ -43,10 +44,15 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
         push('user', toUserBlocks(message.content, `${field}.content`))
         break
       case 'assistant': {
-        const blocks: AnthropicContentBlock[] = toTextBlocks(
-          message.content ?? [],
-          `${field}.content`,
-        ).filter((block) => block.text !== '')
+        // Thinking first: with extended thinking on, Anthropic rejects a tool-use turn that does
+        // not start with its (signed) thinking or redacted_thinking blocks.
+        const blocks: AnthropicContentBlock[] = toThinkingBlocks(
+          message.thinking_blocks,
+          `${field}.thinking_blocks`,
+        )
+        blocks.push(
+          ...toTextBlocks(message.content ?? [], `${field}.content`).filter((block) => block.text !== ''),
+        )
         message.tool_calls?.forEach((call, j) => {
           blocks.push({
             type: 'tool_use',
@@ -58,7 +64,8 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
             ),
           })
         })
-        push('assistant', blocks)
+        // Anthropic rejects `content: []`; an empty turn says nothing, so it is left out.
+        if (blocks.length > 0) push('assistant', blocks)
         break
       }
       case 'tool': {
@@ -75,6 +82,21 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
     }
   })
   return { system: system.length > 0 ? system : undefined, messages: result }
+}
+
+function toThinkingBlocks(blocks: unknown, field: string): AnthropicContentBlock[] {
+  if (blocks === undefined) return []
+  if (!Array.isArray(blocks)) throw new InvalidArgumentError(`${field} must be an array`, { field })
+  return blocks.map((block, j): AnthropicContentBlock => {
+    const { type, thinking, signature, data } = (block ?? {}) as Record<string, unknown>
+    if (type === 'thinking' && typeof thinking === 'string' && typeof signature === 'string')
+      return { type, thinking, signature }
+    if (type === 'redacted_thinking' && typeof data === 'string') return { type, data }
+    throw new InvalidArgumentError(
+      `${field}[${j}] must be {type:'thinking', thinking, signature} or {type:'redacted_thinking', data}`,
+      { field: `${field}[${j}]` },
+    )
+  })
 }
 
 function toTextBlocks(content: string | readonly ContentPart[], field: string): AnthropicTextBlock[] {

@@ -1,3 +1,4 @@
+import { openAICompatibility } from '../openai/openai-compatibility.js'
 import { createOpenAIFamilyProvider } from '../openai/openai-provider.js'
 import type { ProviderCallContext, ProviderDefinition } from '../provider.js'
 import { encodeModelPathSegment } from '../shared/encode-model-path-segment.js'
@@ -18,6 +19,12 @@ function apiVersionOf(context: ProviderCallContext): string | undefined {
  */
 export const azureProvider: ProviderDefinition = createOpenAIFamilyProvider({
   name: 'azure',
+  compatibility: openAICompatibility,
+  // API versions before 2024-07-01-preview answer 400 to stream_options; the v1 API knows it.
+  streamUsage: (context) => {
+    const apiVersion = apiVersionOf(context)
+    return apiVersion === undefined || apiVersion >= '2024-07-01'
+  },
   baseUrlEnv: ['AZURE_API_BASE', 'AZURE_OPENAI_ENDPOINT'],
   apiKeyEnv: ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'],
   apiKeyRequired: true,

@@ -6,14 +6,18 @@ import type { GeminiEmbedContentRequest } from './gemini-api-types.js'
 
 /**
  * Builds the embedding call: `:embedContent` for one string, `:batchEmbedContents` for an array.
- * `modelPath` is the resource name, e.g. `models/gemini-embedding-001`.
+ * `modelPath` is the resource name, e.g. `models/gemini-embedding-001`. `extraBody` (`taskType`,
+ * `title`) goes into each embed request, where Gemini reads it.
  * @example createGeminiEmbeddingBody({ model: 'gemini/gemini-embedding-001', input: ['a', 'b'] }, 'models/gemini-embedding-001')
  */
 export function createGeminiEmbeddingBody(
   request: EmbeddingRequest,
   modelPath: string,
 ): { method: 'embedContent' | 'batchEmbedContents'; body: Record<string, unknown> } {
-  const dimensions = request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }
+  const dimensions = {
+    ...(request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }),
+    ...request.extraBody,
+  }
   if (typeof request.input === 'string') {
     return { method: 'embedContent', body: { content: { parts: [{ text: request.input }] }, ...dimensions } }
   }

@@ -6,6 +6,7 @@ import {
 } from '../../errors/errors.js'
 import type { ProviderHttpResponse } from '../provider.js'
 import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { describeProviderMessage } from '../shared/describe-provider-message.js'
 import { parseRetryAfterSeconds } from '../shared/parse-retry-after-seconds.js'
 import type { GeminiErrorFields } from './gemini-api-types.js'
 
@@ -34,9 +35,9 @@ export function parseGeminiError(
       ? response.body.trim().slice(0, 500)
       : undefined
   const message =
-    typeof fields.message === 'string' && fields.message !== ''
-      ? fields.message
-      : (fallback ?? `${context.provider} returned ${fields.status ?? `HTTP ${status}`}`)
+    describeProviderMessage(fields.message) ??
+    fallback ??
+    `${context.provider} returned ${fields.status ?? `HTTP ${status}`}`
   const options: ProviderErrorOptions = {
     provider: context.provider,
     status: response.status >= 400 ? response.status : undefined,

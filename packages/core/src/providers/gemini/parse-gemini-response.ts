@@ -101,6 +101,7 @@ export function parseGeminiResponse(body: unknown, context: ProviderResponseCont
     reasoning,
     toolCalls,
     finishReason: mapGeminiFinishReason(candidate?.finishReason, toolCalls.length > 0) ?? 'stop',
+    nativeFinishReason: candidate?.finishReason,
     usage: response.usageMetadata ? mapGeminiUsage(response.usageMetadata) : undefined,
   })
 }

@@ -19,6 +19,7 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
   let created: number | undefined
   let toolCount = 0
   let finished = false
+  let first = true
   const identity = {
     id: `chatcmpl-${randomUUID()}`,
     model: context.model,
@@ -46,6 +47,11 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
         if (!Number.isNaN(time)) created = Math.floor(time / 1000)
       }
       const chunks: ChatCompletionChunk[] = []
+      // The openai package's stream reader needs a role per choice: the first chunk carries it.
+      if (first) {
+        first = false
+        chunks.push(chunk({ role: 'assistant', content: '' }))
+      }
       const message = line.message
       if (message?.thinking) chunks.push(chunk({ reasoning: message.thinking }))
       const text = message?.content ?? line.response
@@ -70,7 +76,7 @@ export function createOllamaChunkMapper(context: ProviderResponseContext): Chunk
       }
       if (line.done === true && !finished) {
         finished = true
-        chunks.push(chunk({}, mapOllamaFinishReason(line.done_reason, toolCount > 0)))
+        chunks.push(chunk({}, mapOllamaFinishReason(line.done_reason, toolCount > 0), line.done_reason))
         chunks.push(usageChunk(mapOllamaUsage(line)))
       }
       return chunks

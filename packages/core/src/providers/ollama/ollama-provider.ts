@@ -89,6 +89,7 @@ export function parseOllamaResponse(body: unknown, context: ProviderResponseCont
     reasoning: response.message?.thinking ?? '',
     toolCalls,
     finishReason: mapOllamaFinishReason(response.done_reason, toolCalls.length > 0),
+    nativeFinishReason: response.done_reason,
     usage: mapOllamaUsage(response),
   })
 }
@@ -122,6 +123,7 @@ export function createOllamaEmbeddingRequest(
     model: context.model,
     input,
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+    ...request.extraBody,
   }
   return {
     method: 'POST',

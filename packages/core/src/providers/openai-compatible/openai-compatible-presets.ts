@@ -10,13 +10,21 @@ export const openAICompatibleProviders: readonly ProviderDefinition[] = [
     baseUrl: 'https://api.together.xyz/v1',
     apiKeyEnv: ['TOGETHER_API_KEY', 'TOGETHERAI_API_KEY'],
   },
-  { name: 'deepseek', baseUrl: 'https://api.deepseek.com/v1', apiKeyEnv: ['DEEPSEEK_API_KEY'] },
-  // Mistral rejects unknown body fields such as stream_options; it sends usage at the end anyway.
+  // DeepSeek's thinking models answer 400 to a tool-loop assistant turn without its reasoning_content.
+  {
+    name: 'deepseek',
+    baseUrl: 'https://api.deepseek.com/v1',
+    apiKeyEnv: ['DEEPSEEK_API_KEY'],
+    reasoningField: 'reasoning_content' as const,
+  },
+  // Mistral rejects unknown body fields (422 extra_forbidden), stream_options among them; it sends
+  // usage at the end anyway.
   {
     name: 'mistral',
     baseUrl: 'https://api.mistral.ai/v1',
     apiKeyEnv: ['MISTRAL_API_KEY'],
     streamUsage: false,
+    strict: true,
   },
   { name: 'xai', baseUrl: 'https://api.x.ai/v1', apiKeyEnv: ['XAI_API_KEY'] },
   {

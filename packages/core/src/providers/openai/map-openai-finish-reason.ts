@@ -11,12 +11,13 @@ const aliases: Record<string, FinishReason> = {
 }
 
 /**
- * OpenAI-compatible servers mostly send OpenAI's values; a few send their own.
+ * OpenAI-compatible servers mostly send OpenAI's values; a few send their own, which map to
+ * OpenAI's where one means the same and otherwise pass through (`error`, `abort`), never as `stop`.
  * @example
  * mapOpenAIFinishReason('model_length') // 'length'
  */
 export function mapOpenAIFinishReason(value: unknown): FinishReason | null {
   if (typeof value !== 'string' || value === '') return null
   if (known.has(value)) return value as FinishReason
-  return aliases[value] ?? 'stop'
+  return aliases[value] ?? value
 }

@@ -19,7 +19,8 @@ export interface OpenAIChunkToolCall {
 
 export interface OpenAIChunkDelta {
   role?: string
-  content?: string | null
+  /** A string, or Mistral's typed chunks (`thinking`, `text`). */
+  content?: string | null | unknown[]
   refusal?: string | null
   tool_calls?: OpenAIChunkToolCall[] | null
   reasoning?: string | null
@@ -36,6 +37,8 @@ export interface OpenAIChunkPayload {
     index?: number
     delta?: OpenAIChunkDelta
     finish_reason?: string | null
+    /** OpenRouter: the upstream provider's own reason. */
+    native_finish_reason?: string | null
     logprobs?: unknown
   }>
   usage?: Record<string, unknown> | null

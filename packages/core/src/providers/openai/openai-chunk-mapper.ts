@@ -11,6 +11,7 @@ import { parseStreamEventJson } from '../shared/parse-stream-event-json.js'
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js'
 import type { OpenAIChunkPayload } from './openai-api-types.js'
 import { createOpenAIError } from './openai-error.js'
+import { readOpenAIContent } from './read-openai-content.js'
 
 /**
  * Maps OpenAI-family SSE events to normalised chunks: stops at `[DONE]`, throws a typed error for
@@ -22,6 +23,11 @@ import { createOpenAIError } from './openai-error.js'
  */
 export function createOpenAIChunkMapper(context: ProviderResponseContext): ChunkMapper {
   let finished = false
+  // Choices seen, and those that got their finish reason: a body ending without [DONE] is complete
+  // when every choice finished, as openai-node accepts it (llama.cpp, older TGI).
+  const open = new Set<number>()
+  let sawChoice = false
+  const withRole = new Set<number>()
   const indexers = new Map<number, ToolCallIndexer>()
   const indexerFor = (choice: number): ToolCallIndexer => {
     let indexer = indexers.get(choice)
@@ -36,6 +42,9 @@ export function createOpenAIChunkMapper(context: ProviderResponseContext): Chunk
   return {
     get finished() {
       return finished
+    },
+    get complete() {
+      return sawChoice && open.size === 0
     },
     map(event) {
       if (finished) return []
@@ -62,7 +71,18 @@ export function createOpenAIChunkMapper(context: ProviderResponseContext): Chunk
         (payload as { object?: unknown }).object === 'error'
       )
         throw createOpenAIError(payload, errorContext)
-      return [normalizeChunk(payload, indexerFor)]
+      const chunk = normalizeChunk(payload, indexerFor)
+      for (const choice of chunk.choices) {
+        // Servers that never send a role (the openai package's reader needs one per choice).
+        if (!withRole.has(choice.index)) {
+          withRole.add(choice.index)
+          choice.delta.role ??= 'assistant'
+        }
+        sawChoice = true
+        if (choice.finish_reason === null) open.add(choice.index)
+        else open.delete(choice.index)
+      }
+      return [chunk]
     },
   }
 }
@@ -77,10 +97,18 @@ function normalizeChunk(
       const raw = choice.delta ?? {}
       const delta: ChatCompletionChunkDelta = {}
       if (raw.role === 'assistant') delta.role = 'assistant'
-      if (raw.content !== undefined) delta.content = raw.content
+      let contentReasoning = ''
+      if (Array.isArray(raw.content)) {
+        // Mistral's typed chunks: `delta.content` stays a string for every reader.
+        const parts = readOpenAIContent(raw.content)
+        if (parts.text !== null) delta.content = parts.text
+        contentReasoning = parts.reasoning
+      } else if (raw.content !== undefined) delta.content = raw.content
       if (raw.refusal !== undefined) delta.refusal = raw.refusal
       const reasoning = raw.reasoning ?? raw.reasoning_content
       if (typeof reasoning === 'string') delta.reasoning = reasoning
+      else if (contentReasoning !== '') delta.reasoning = contentReasoning
+      if (Array.isArray(raw.annotations)) delta.annotations = raw.annotations
       if (Array.isArray(raw.tool_calls)) {
         const indexer = indexerFor(index)
         delta.tool_calls = raw.tool_calls.map((call, callPosition) => {
@@ -98,6 +126,8 @@ function normalizeChunk(
         delta,
         finish_reason: mapOpenAIFinishReason(choice.finish_reason),
       }
+      const native = choice.native_finish_reason ?? choice.finish_reason
+      if (typeof native === 'string' && native !== '') normalized.native_finish_reason = native
       if (choice.logprobs !== undefined) normalized.logprobs = choice.logprobs
       return normalized
     },

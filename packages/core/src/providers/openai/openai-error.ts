@@ -9,6 +9,7 @@ import {
   ServiceUnavailableError,
 } from '../../errors/errors.js'
 import { createErrorForStatus } from '../shared/create-error-for-status.js'
+import { describeProviderMessage } from '../shared/describe-provider-message.js'
 import type { OpenAIErrorPayload } from './openai-api-types.js'
 
 export interface OpenAIErrorContext {
@@ -27,6 +28,8 @@ const secretKeyPattern = /^(api[-_]?key|authorization|access[-_]?token|secret|pa
 /** Finds the error object in the body shapes OpenAI-family servers use. */
 function payloadOf(body: unknown): OpenAIErrorPayload {
   if (typeof body === 'string') return { message: body.slice(0, 2000) }
+  // Gemini's OpenAI-compatible layer answers `[{"error":{…}}]`.
+  if (Array.isArray(body)) return body.length > 0 ? payloadOf(body[0]) : {}
   if (typeof body !== 'object' || body === null) return {}
   const record = body as Record<string, unknown>
   if (typeof record.error === 'object' && record.error !== null) return record.error as OpenAIErrorPayload
@@ -56,8 +59,8 @@ export function redactErrorBody(body: unknown, depth = 0): unknown {
 export function createOpenAIError(body: unknown, context: OpenAIErrorContext): ProviderError {
   const payload = payloadOf(body)
   const status = context.status ?? httpStatus(payload.status_code) ?? httpStatus(payload.code)
-  const providerMessage =
-    typeof payload.message === 'string' && payload.message !== '' ? payload.message : undefined
+  // Not always a string: Mistral's 422 sends an object, some gateways an array.
+  const providerMessage = describeProviderMessage(payload.message)
   const type = typeof payload.type === 'string' ? payload.type : undefined
   const providerCode =
     typeof payload.code === 'string' || typeof payload.code === 'number' ? payload.code : undefined

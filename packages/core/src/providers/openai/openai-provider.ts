@@ -1,16 +1,16 @@
 import { ResponseParseError } from '../../errors/errors.js'
-import type {
-  ChatCompletion,
-  ChatCompletionChoice,
-  ChatCompletionMessage,
-  EmbeddingResponse,
-} from '../../types/chat.js'
+import type { EmbeddingResponse } from '../../types/chat.js'
 import type { CompletionRequest } from '../../types/request.js'
 import type { ProviderCallContext, ProviderDefinition, ProviderHttpRequest } from '../provider.js'
-import { convertToOpenAIMessages } from './convert-to-openai-messages.js'
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.js'
+import { createOpenAIRequestBody } from './create-openai-request-body.js'
 import { createOpenAIChunkMapper } from './openai-chunk-mapper.js'
+import {
+  defaultOpenAICompatibility,
+  type OpenAICompatibility,
+  openAICompatibility,
+} from './openai-compatibility.js'
 import { createOpenAIError } from './openai-error.js'
+import { parseOpenAIResponse } from './parse-openai-response.js'
 
 /** What differs between servers that speak the OpenAI Chat Completions wire format. */
 export interface OpenAIFamilyProviderConfig {
@@ -19,8 +19,13 @@ export interface OpenAIFamilyProviderConfig {
   baseUrlEnv?: readonly string[]
   apiKeyEnv: readonly string[]
   apiKeyRequired: boolean
-  /** Ask for `stream_options.include_usage` (default true; some servers reject the field). */
-  streamUsage?: boolean
+  /**
+   * Ask for `stream_options.include_usage` (default true; some servers reject the field). A function
+   * decides per call (Azure: by API version).
+   */
+  streamUsage?: boolean | ((context: ProviderCallContext) => boolean)
+  /** What the server accepts beyond the common core. Default: `defaultOpenAICompatibility`. */
+  compatibility?: OpenAICompatibility
   /** Provider-specific settings names (Azure `apiVersion`). */
   settingNames?: readonly string[]
   /** Credential headers. Default `Authorization: Bearer <key>`. */
@@ -28,20 +33,6 @@ export interface OpenAIFamilyProviderConfig {
   /** The URL of an operation. Default `{baseUrl}/{operation}`. */
   operationUrl?(operation: 'chat/completions' | 'embeddings', context: ProviderCallContext): string
 }
-
-const requestFields = [
-  'tools',
-  'tool_choice',
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'max_completion_tokens',
-  'response_format',
-  'stop',
-  'seed',
-  'user',
-  'parallel_tool_calls',
-] as const
 
 function headersFor(config: OpenAIFamilyProviderConfig, context: ProviderCallContext, accept: string) {
   const auth =
@@ -69,6 +60,7 @@ function parseError(provider: string, message: string, requestId: string | undef
  * const openai = createOpenAIFamilyProvider({ name: 'openai', apiKeyEnv: ['OPENAI_API_KEY'], apiKeyRequired: true })
  */
 export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): ProviderDefinition {
+  const compatibility = config.compatibility ?? defaultOpenAICompatibility
   return {
     name: config.name,
     apiKeyEnv: config.apiKeyEnv,
@@ -79,16 +71,13 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
     streamFormat: 'sse',
 
     createChatRequest(request: CompletionRequest, context, { stream }): ProviderHttpRequest {
-      const body: Record<string, unknown> = {
+      const streamUsage = config.streamUsage ?? true
+      const body = createOpenAIRequestBody(request, {
         model: context.model,
-        messages: convertToOpenAIMessages(request.messages),
-      }
-      for (const field of requestFields) if (request[field] !== undefined) body[field] = request[field]
-      Object.assign(body, request.extraBody)
-      if (stream) {
-        body.stream = true
-        if (config.streamUsage !== false) body.stream_options = { include_usage: true }
-      }
+        stream,
+        compatibility,
+        streamOptions: typeof streamUsage === 'function' ? streamUsage(context) : streamUsage,
+      })
       return {
         method: 'POST',
         url: urlFor(config, 'chat/completions', context),
@@ -97,58 +86,7 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
       }
     },
 
-    parseChatResponse(body, context): ChatCompletion {
-      if (typeof body !== 'object' || body === null)
-        throw parseError(context.provider, 'answered with a body that is not an object', context.requestId)
-      const raw = body as Record<string, unknown>
-      if (raw.error != null)
-        throw createOpenAIError(raw, { provider: context.provider, requestId: context.requestId })
-      if (!Array.isArray(raw.choices))
-        throw parseError(context.provider, 'answered without a choices array', context.requestId)
-      const choices = raw.choices.map((choice: Record<string, unknown>, position): ChatCompletionChoice => {
-        const message = (choice?.message ?? {}) as Record<string, unknown>
-        const out: ChatCompletionMessage = {
-          role: 'assistant',
-          content: typeof message.content === 'string' ? message.content : null,
-          refusal: typeof message.refusal === 'string' ? message.refusal : null,
-        }
-        if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)
-          out.tool_calls = message.tool_calls.map((call: Record<string, unknown>) => {
-            const fn = (call?.function ?? {}) as { name?: unknown; arguments?: unknown }
-            return {
-              id: typeof call?.id === 'string' ? call.id : '',
-              type: 'function' as const,
-              function: {
-                name: typeof fn.name === 'string' ? fn.name : '',
-                arguments:
-                  typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {}),
-              },
-            }
-          })
-        const reasoning = message.reasoning ?? message.reasoning_content
-        if (typeof reasoning === 'string') out.reasoning = reasoning
-        if (Array.isArray(message.annotations)) out.annotations = message.annotations
-        return {
-          index: typeof choice?.index === 'number' ? choice.index : position,
-          message: out,
-          finish_reason: mapOpenAIFinishReason(choice?.finish_reason),
-          logprobs: choice?.logprobs ?? null,
-        }
-      })
-      const completion: ChatCompletion = {
-        id: typeof raw.id === 'string' ? raw.id : '',
-        object: 'chat.completion',
-        created: typeof raw.created === 'number' ? raw.created : 0,
-        model: typeof raw.model === 'string' && raw.model !== '' ? raw.model : context.model,
-        choices,
-      }
-      if (typeof raw.usage === 'object' && raw.usage !== null)
-        completion.usage = raw.usage as ChatCompletion['usage'] & object
-      if (raw.system_fingerprint !== undefined)
-        completion.system_fingerprint = raw.system_fingerprint as string | null
-      if (raw.service_tier !== undefined) completion.service_tier = raw.service_tier as string | null
-      return completion
-    },
+    parseChatResponse: parseOpenAIResponse,
 
     createChunkMapper: createOpenAIChunkMapper,
 
@@ -156,6 +94,7 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
       const body: Record<string, unknown> = { model: context.model, input: request.input }
       if (request.dimensions !== undefined) body.dimensions = request.dimensions
       if (request.user !== undefined) body.user = request.user
+      Object.assign(body, request.extraBody)
       return {
         method: 'POST',
         url: urlFor(config, 'embeddings', context),
@@ -205,4 +144,5 @@ export const openaiProvider: ProviderDefinition = createOpenAIFamilyProvider({
   baseUrlEnv: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'],
   apiKeyEnv: ['OPENAI_API_KEY'],
   apiKeyRequired: true,
+  compatibility: openAICompatibility,
 })

@@ -3,6 +3,7 @@ import type {
   ChatCompletionMessageToolCall,
   CompletionUsage,
   FinishReason,
+  ThinkingBlock,
 } from '../../types/chat.js'
 
 /** The parts of a one-choice answer, already mapped to OpenAI terms. */
@@ -16,6 +17,10 @@ export interface ChatCompletionParts {
   reasoning: string
   toolCalls: ChatCompletionMessageToolCall[]
   finishReason: FinishReason
+  /** The provider's own reason as sent; left out when undefined. */
+  nativeFinishReason?: string | undefined
+  /** Anthropic thinking blocks, kept for the round trip; left out when empty. */
+  thinkingBlocks?: ThinkingBlock[]
   /** Left out of the result when undefined. */
   usage: CompletionUsage | undefined
 }
@@ -42,8 +47,10 @@ export function createChatCompletion(parts: ChatCompletionParts): ChatCompletion
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(reasoning === '' ? {} : { reasoning }),
+          ...(parts.thinkingBlocks?.length ? { thinking_blocks: parts.thinkingBlocks } : {}),
         },
         finish_reason: parts.finishReason,
+        ...(parts.nativeFinishReason ? { native_finish_reason: parts.nativeFinishReason } : {}),
         logprobs: null,
       },
     ],

@@ -14,8 +14,12 @@ export interface ChunkIdentity {
 
 /** Builds the one-choice chunks of a stream (see `createChunkFactory`). */
 export interface ChunkFactory {
-  /** A chunk with one choice carrying `delta` (and `finishReason`, null by default). */
-  chunk(delta: ChatCompletionChunkDelta, finishReason?: FinishReason | null): ChatCompletionChunk
+  /** A chunk with one choice carrying `delta` (and `finishReason`, null by default, with the provider's raw reason). */
+  chunk(
+    delta: ChatCompletionChunkDelta,
+    finishReason?: FinishReason | null,
+    nativeFinishReason?: string,
+  ): ChatCompletionChunk
   /** The closing chunk with no choices and the stream's usage, as OpenAI sends with include_usage. */
   usageChunk(usage: CompletionUsage): ChatCompletionChunk
 }
@@ -31,12 +35,17 @@ export function createChunkFactory(identity: Readonly<ChunkIdentity>): ChunkFact
   const chunk = (
     delta: ChatCompletionChunkDelta,
     finishReason: FinishReason | null = null,
+    nativeFinishReason?: string,
   ): ChatCompletionChunk => ({
     id: identity.id,
     object: 'chat.completion.chunk',
     created: identity.created,
     model: identity.model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
+    choices: [
+      nativeFinishReason === undefined
+        ? { index: 0, delta, finish_reason: finishReason }
+        : { index: 0, delta, finish_reason: finishReason, native_finish_reason: nativeFinishReason },
+    ],
   })
   return {
     chunk,

@@ -29,4 +29,15 @@ describe('getVertexModelUrl', () => {
       true,
     )
   })
+
+  it('express mode (an API key, no project) uses the project-less publishers endpoint as @google/genai does', () => {
+    const url = getVertexModelUrl(
+      { model: 'gemini-2.5-flash', settings: {}, baseUrl: VERTEX_DEFAULT_BASE_URL, apiKey: 'key' },
+      {},
+    )
+    expect(url).toBe('https://aiplatform.googleapis.com/v1/publishers/google/models/gemini-2.5-flash')
+    expect(() =>
+      getVertexModelUrl({ model: 'm', settings: {}, baseUrl: VERTEX_DEFAULT_BASE_URL }, {}),
+    ).toThrow('providers.vertex.project')
+  })
 })

@@ -18,15 +18,23 @@ export const VERTEX_DEFAULT_LOCATION = 'us-central1'
 
 /**
  * The model URL prefix on Vertex AI: `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google/models/{model}`
- * (`global` uses `aiplatform.googleapis.com`). Throws `InvalidArgumentError` without a project.
+ * (`global` uses `aiplatform.googleapis.com`). In express mode (an API key, no credentials) without
+ * a project: `https://aiplatform.googleapis.com/v1/publishers/google/models/{model}`, as
+ * @google/genai calls it. Throws `InvalidArgumentError` without a project otherwise.
  * @example getVertexModelUrl({ provider: 'vertex', model: 'gemini-2.5-flash', settings: { project: 'p' }, baseUrl: '' })
  */
 export function getVertexModelUrl(
-  context: Pick<ProviderCallContext, 'model' | 'settings' | 'baseUrl'>,
+  context: Pick<ProviderCallContext, 'model' | 'settings' | 'baseUrl'> & { apiKey?: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   const settings = context.settings as VertexSettings
   const project = settings.project ?? env.VERTEX_PROJECT ?? env.GOOGLE_CLOUD_PROJECT
+  const model = encodeModelPathSegment(context.model, 'vertex')
+  if ((typeof project !== 'string' || project === '') && usesExpressMode(context)) {
+    // Express mode with no project, as @google/genai builds it: the global host, no project path.
+    const base = (context.baseUrl || VERTEX_DEFAULT_BASE_URL).replace(/\/+$/, '')
+    return `${base}/publishers/google/models/${model}`
+  }
   if (typeof project !== 'string' || project === '') {
     throw new ConfigurationError(
       'vertex needs providers.vertex.project, VERTEX_PROJECT or GOOGLE_CLOUD_PROJECT',
@@ -48,8 +56,21 @@ export function getVertexModelUrl(
   // The client already resolved the base URL: call, then providers.vertex.baseUrl, then VERTEX_BASE_URL.
   const given = context.baseUrl
   const base = (given && given !== VERTEX_DEFAULT_BASE_URL ? given : `https://${host}/v1`).replace(/\/+$/, '')
-  const model = encodeModelPathSegment(context.model, 'vertex')
   return `${base}/projects/${encodeURIComponent(project)}/locations/${location}/publishers/google/models/${model}`
+}
+
+/** Vertex AI express mode: an API key instead of OAuth, when no credentials were configured. */
+function usesExpressMode(context: {
+  settings: Readonly<Record<string, unknown>>
+  apiKey?: string | undefined
+}) {
+  const settings = context.settings as VertexSettings
+  return (
+    settings.credentials === undefined &&
+    settings.getAccessToken === undefined &&
+    context.apiKey !== undefined &&
+    context.apiKey !== ''
+  )
 }
 
 async function createVertexChatRequest(
@@ -62,15 +83,8 @@ async function createVertexChatRequest(
   const body = JSON.stringify(createGeminiRequestBody(request))
   const url = `${getVertexModelUrl(context)}:${options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
   const headers: Record<string, string> = { 'content-type': 'application/json', ...context.headers }
-  const settings = context.settings as VertexSettings
-  if (
-    settings.credentials === undefined &&
-    settings.getAccessToken === undefined &&
-    context.apiKey !== undefined
-  ) {
-    // Vertex AI express mode: an API key instead of OAuth.
-    headers['x-goog-api-key'] = context.apiKey
-  } else {
+  if (usesExpressMode(context)) headers['x-goog-api-key'] = context.apiKey!
+  else {
     const getToken = resolveVertexAccessToken(context)
     headers.authorization = `Bearer ${await getToken()}`
   }
