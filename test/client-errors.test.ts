@@ -144,8 +144,9 @@ describe('HTTP errors map to the taxonomy', () => {
     const closed = await startLoopbackServer({ handler: () => {} })
     const baseUrl = `${closed.url}/v1`
     await closed.close()
+    // A base URL of the call's own goes with a key of its own: the client's key stays home.
     const error = await client({ retries: 1 })
-      .completion({ model: 'openai/gpt-4o', messages, baseUrl })
+      .completion({ model: 'openai/gpt-4o', messages, baseUrl, apiKey: 'sk-call' })
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ConnectionError)
     expect(delays).toEqual([500])
@@ -356,6 +357,9 @@ describe('abort', () => {
     const failed = await new Response(
       client().stream({ model: 'openai/gpt-4o', messages }).toSSEStream(),
     ).text()
-    expect(failed).toMatch(/^event: error\ndata: \{"error":\{.*"status":400.*\}\}\n\n$/s)
+    // The mapped body of mapLlmErrorToHttp, never the provider's message ("bad").
+    expect(failed).toBe(
+      'event: error\ndata: {"error":{"message":"The model provider rejected the request.","type":"invalid_request_error","code":"LLM_BAD_REQUEST","param":null}}\n\n',
+    )
   })
 })

@@ -48,7 +48,12 @@ const messages = [{ role: 'user' as const, content: 'Hi' }]
 
 describe('bad input fails before any I/O', () => {
   const llm = () =>
-    createClient({ session, providers: { openai: { apiKey: 'sk-x', baseUrl: 'http://127.0.0.1:9/v1' } } })
+    createClient({
+      session,
+      providers: { openai: { apiKey: 'sk-x', baseUrl: 'http://127.0.0.1:9/v1' } },
+      // vllm is enabled without settings, for the row that needs its missing base URL.
+      allowedProviders: ['vllm'],
+    })
   it.each([
     ['model', { messages }],
     ['model', { model: 'gpt-4o', messages }],

@@ -427,6 +427,8 @@ describe('bad input', () => {
       retries: 0,
       maxResponseBytes: 64 * 1024,
       providers: { openai: { apiKey } },
+      // The rows pick their bad server per call: the developer lists both.
+      allowedBaseUrls: [server.url, mock.url],
     })
     const rows: Array<{ input: string; request: CompletionRequest; stream?: boolean; message: string }> = [
       {

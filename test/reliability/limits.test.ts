@@ -51,6 +51,8 @@ beforeAll(async () => {
     retries: 0,
     maxResponseBytes: 256 * 1024,
     providers: { openai: { apiKey, baseUrl: `${mock.url}/v1` } },
+    // One test points a call at the endless server: the developer allows it.
+    allowedBaseUrls: [endlessServer.url],
   })
 })
 afterAll(async () => {

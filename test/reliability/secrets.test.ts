@@ -154,6 +154,8 @@ describe('secrets', () => {
         vertex: vertexSettings,
         bedrock: { region: 'us-east-1', baseUrl: mock.url, credentials: awsKey },
       },
+      // The echoing provider is a host the developer allows calls to point at.
+      allowedBaseUrls: [echo.url],
     })
     const bound = client.with({ headers: { 'x-gateway-authorization': `Bearer ${bearerToken}` } })
     scanner.add('session', session)

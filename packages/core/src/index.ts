@@ -5,8 +5,6 @@ export type {
 } from './bindings/create-binding-runtime.js'
 export { createBindingRuntime } from './bindings/create-binding-runtime.js'
 export { createResponseCloseSignal } from './bindings/create-response-close-signal.js'
-export type { LlmErrorHttpResponse } from './bindings/map-llm-error-to-http.js'
-export { mapLlmErrorToHttp } from './bindings/map-llm-error-to-http.js'
 export type { ChatStreamSource } from './bindings/open-chat-sse-frames.js'
 export { chatSseHeaders, openChatSseFrames } from './bindings/open-chat-sse-frames.js'
 export type { PipeChatStreamOptions } from './bindings/pipe-chat-stream-to-response.js'
@@ -49,6 +47,7 @@ export type { LlmErrorOptions, ProviderErrorOptions } from './errors/errors.js'
 export {
   AuthenticationError,
   BadRequestError,
+  ConfigurationError,
   ConnectionError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
@@ -59,12 +58,16 @@ export {
   NotFoundError,
   PermissionDeniedError,
   ProviderError,
+  ProxyError,
   RateLimitError,
+  RedirectError,
   ResponseParseError,
   ServiceUnavailableError,
   SessionClosedError,
   TimeoutError,
 } from './errors/errors.js'
+export type { LlmErrorHttpResponse } from './errors/map-llm-error-to-http.js'
+export { mapLlmErrorToHttp } from './errors/map-llm-error-to-http.js'
 export type { MemoryLimitStore, MemoryLimitStoreOptions } from './fleet/create-memory-limit-store.js'
 export { createMemoryLimitStore } from './fleet/create-memory-limit-store.js'
 export type {

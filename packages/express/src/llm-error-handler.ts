@@ -32,6 +32,14 @@ export function llmErrorHandler(
 
 function handleLlmError(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   const mapped = mapLlmErrorToHttp(error)
-  if (mapped === undefined || response.headersSent) next(error)
-  else response.status(mapped.status).set(mapped.headers).json(mapped.body)
+  if (mapped === undefined || response.headersSent) {
+    next(error)
+    return
+  }
+  // The caller gets a fixed message; the detail (a key not set, a proxy refusing) is for the server log.
+  if (mapped.status >= 500) {
+    const { name, code, message } = error as { name: string; code: string; message: string }
+    console.error(`llm call failed: ${name} (${code}): ${message}`)
+  }
+  response.status(mapped.status).set(mapped.headers).json(mapped.body)
 }

@@ -16,7 +16,12 @@ export const llmErrorHandler: ErrorHandler = (error: Error, c: Context) => {
       '@llm-session/hono: llmErrorHandler is the handler itself: write app.onError(llmErrorHandler), without parentheses',
     )
   const mapped = mapLlmErrorToHttp(error)
-  if (mapped !== undefined) return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers)
+  if (mapped !== undefined) {
+    // The caller gets a fixed message; the detail (a key not set, a proxy refusing) is for the server log.
+    if (mapped.status >= 500)
+      console.error(`llm call failed: ${error.name} (${(error as { code?: string }).code}): ${error.message}`)
+    return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers)
+  }
   if (error instanceof HTTPException) return error.getResponse()
   console.error(error)
   return c.text('Internal Server Error', 500)

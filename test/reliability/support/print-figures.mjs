@@ -19,6 +19,9 @@ const load = read('load-and-faults')
 const soak = read('soak')
 const bad = read('bad-input')
 const secrets = read('secrets')
+// The attacker suite writes one file per test file; its figures add up.
+const attacker = ['attacker-core', 'attacker-leaks', 'attacker-apps'].map(read).filter(Boolean)
+const sum = (name) => attacker.reduce((total, figures) => total + (figures[name] ?? 0), 0)
 const rows = [
   ['scale', load?.scale],
   ['requests (load, concurrency 200, TLS, one session)', load?.requests],
@@ -35,6 +38,16 @@ const rows = [
     'secrets planted / surfaces scanned / found',
     secrets && `${secrets.secretsPlanted} / ${secrets.surfacesScanned} / ${secrets.secretsFound}`,
   ],
+  [
+    'hostile inputs tried / handled',
+    attacker.length > 0 && `${sum('hostileInputsTried')} / ${sum('hostileInputsHandled')}`,
+  ],
+  [
+    'attacker: secrets planted / surfaces scanned / found',
+    attacker.length > 0 &&
+      `${attacker[0].secretsPlanted} / ${sum('surfacesScanned')} / ${sum('secretsFound')}`,
+  ],
+  ['SSRF attempts / refused', attacker.length > 0 && `${sum('ssrfAttempts')} / ${sum('ssrfRefused')}`],
 ]
 console.log('| figure | value |\n| --- | --- |')
 for (const [name, value] of rows) console.log(`| ${name} | ${value ?? 'not run'} |`)

@@ -1,5 +1,5 @@
+import { mapErrorToCallerBody } from '../errors/map-llm-error-to-http.js'
 import type { ChatCompletionChunk } from '../types/chat.js'
-import { mapLlmErrorToHttp } from './map-llm-error-to-http.js'
 
 /** What the SSE helpers need of `client.stream()` (a `ChatStream`). */
 export interface ChatStreamSource extends AsyncIterable<ChatCompletionChunk> {
@@ -38,10 +38,7 @@ export async function openChatSseFrames(stream: ChatStreamSource): Promise<Async
       yield 'data: [DONE]\n\n'
     } catch (error) {
       finished = true
-      const body = mapLlmErrorToHttp(error)?.body ?? {
-        error: { message: 'Internal error.', type: 'internal_error' },
-      }
-      yield `data: ${JSON.stringify(body)}\n\n`
+      yield `data: ${JSON.stringify(mapErrorToCallerBody(error))}\n\n`
     } finally {
       if (!finished) {
         stream.abort()

@@ -56,7 +56,11 @@ export function validateBindingOptions(options: unknown, settings: { framework: 
         { field: key },
       )
   }
-  const { session, client, closeSession } = options
+  // Own properties only: a polluted Object.prototype.client must not configure the app's client.
+  const own = (name: string) => (Object.hasOwn(options, name) ? options[name] : undefined)
+  const session = own('session')
+  const client = own('client')
+  const closeSession = own('closeSession')
   if (session !== undefined && !isPlainObject(session))
     throw new InvalidArgumentError(`${label}: session must be an LlmSession or session options`, {
       field: 'session',
@@ -67,7 +71,7 @@ export function validateBindingOptions(options: unknown, settings: { framework: 
     throw new InvalidArgumentError(`${label}: client must be an object of client options`, {
       field: 'client',
     })
-  if (client !== undefined && 'session' in client)
+  if (client !== undefined && Object.hasOwn(client, 'session'))
     throw new InvalidArgumentError(`${label}: give the session as the top-level "session" option`, {
       field: 'client.session',
     })
@@ -79,7 +83,11 @@ export function validateBindingOptions(options: unknown, settings: { framework: 
   // and nothing is created or opened.
   if (client !== undefined)
     checkNested(label, 'client', () => createClient({ ...client, session: inertDispatcher }))
-  return options as BindingOptions
+  const valid: BindingOptions = Object.create(null)
+  if (session !== undefined) valid.session = session as BindingOptions['session']
+  if (client !== undefined) valid.client = client as BindingOptions['client']
+  if (closeSession !== undefined) valid.closeSession = closeSession
+  return valid
 }
 
 const inertDispatcher = { dispatch: () => false } as unknown as Dispatcher

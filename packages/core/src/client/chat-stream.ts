@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
+import { ResponseParseError } from '../errors/errors.js'
+import { mapErrorToCallerBody } from '../errors/map-llm-error-to-http.js'
 import type { ChunkMapper, StreamEvent } from '../providers/provider.js'
 import {
   type ChatCompletionAssembler,
@@ -17,7 +18,8 @@ import type { CallScope } from './call-scope.js'
 import { discardBody, type HttpResponse } from './http-transport.js'
 import { openStream, openStreamWithMiddleware, reportChunks } from './open-stream.js'
 import type { PreparedCall } from './prepare-call.js'
-import { callInfoOf, responseContext, toCallError } from './run-call.js'
+import { callInfoOf, responseContext, scrubError, toCallError } from './run-call.js'
+import { createStreamGuard, type StreamGuard } from './stream-guard.js'
 
 const abortError = (message: string) => new DOMException(message, 'AbortError')
 
@@ -66,7 +68,11 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return this.#final
   }
 
-  /** OpenAI-style SSE bytes (`data: <chunk>` … `data: [DONE]`), with an `event: error` on failure. */
+  /**
+   * OpenAI-style SSE bytes (`data: <chunk>` … `data: [DONE]`), with an `event: error` on failure
+   * whose data is the fixed body of `mapLlmErrorToHttp` (type, code, request id): never the
+   * provider's message, a base URL or a key, as these bytes usually go to a browser.
+   */
   toSSEStream(): ReadableStream<Uint8Array> {
     const iterator = this[Symbol.asyncIterator]()
     const encoder = new TextEncoder()
@@ -79,7 +85,9 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
             controller.close()
           } else controller.enqueue(encoder.encode(`data: ${JSON.stringify(value)}\n\n`))
         } catch (error) {
-          controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify(errorPayload(error))}\n\n`))
+          controller.enqueue(
+            encoder.encode(`event: error\ndata: ${JSON.stringify(mapErrorToCallerBody(error))}\n\n`),
+          )
           controller.close()
         }
       },
@@ -125,6 +133,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     let response: HttpResponse | undefined
     let info: CallInfo | undefined
     let timers: StreamBodyTimers | undefined
+    let guard: StreamGuard | undefined
     let completed = false
     let scope: CallScope | undefined
     let failure: unknown
@@ -147,6 +156,15 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       const mapper = call.provider.createChunkMapper(context)
       const decoder = createStreamDecoder(call.provider.streamFormat, { maxEventSize: call.maxResponseBytes })
       const assembler = createChatCompletionAssembler()
+      guard = createStreamGuard({
+        provider: call.providerName,
+        maxBytes: call.maxStreamBytes,
+        readerTimeout: call.readerTimeout,
+        onStall: (error) => {
+          control.abort(error)
+          this.#settle.reject(scrubError(error, call))
+        },
+      })
       timers = createStreamBodyTimers(body, call)
       let bytesRead = 0
       try {
@@ -154,10 +172,15 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         for await (const bytes of body.iterator({ destroyOnReturn: false })) {
           timers.received()
           bytesRead += (bytes as Buffer).length
+          guard.count((bytes as Buffer).length)
           const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
           if (scope !== undefined && batch.length > 0) reportChunks(scope, batch.length)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
-          if (batch.length > 0) yield batch
+          if (batch.length > 0) {
+            guard.handedOut()
+            yield batch
+            guard.resumed()
+          }
           if (failed) throw error
           // The terminator ends the stream now, whatever the server does with the connection.
           if (mapper.finished) break
@@ -189,12 +212,13 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       scope?.end({ result })
       this.#settle.resolve(result)
     } catch (raw) {
-      const error = control.translate(toStreamError(raw, call, response))
+      const error = scrubError(control.translate(toStreamError(raw, call, response)), call)
       failure = error
       this.#settle.reject(error)
       throw error
     } finally {
       timers?.clear()
+      guard?.dispose()
       if (!completed) {
         if (response !== undefined) discardBody(response.body)
         this.#settle.reject(abortError('The stream was closed before its end'))
@@ -296,25 +320,4 @@ function toStreamError(error: unknown, call: PreparedCall, response: HttpRespons
       cause: error,
     })
   return toCallError(error, call, response?.status)
-}
-
-function errorPayload(error: unknown): { error: Record<string, unknown> } {
-  if (error instanceof ProviderError)
-    return {
-      error: {
-        message: error.message,
-        type: error.type ?? error.name,
-        code: error.providerCode ?? error.code,
-        status: error.status,
-      },
-    }
-  if (error instanceof LlmError)
-    return { error: { message: error.message, type: error.name, code: error.code } }
-  const name = (error as { name?: unknown })?.name
-  return {
-    error: {
-      message: name === 'AbortError' ? 'aborted' : 'stream failed',
-      type: typeof name === 'string' ? name : 'Error',
-    },
-  }
 }

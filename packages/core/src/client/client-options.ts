@@ -53,7 +53,22 @@ export interface ClientOptions {
    * the client owns and closes. Default: the process default session.
    */
   session?: LlmSession | Dispatcher | SessionOptions
+  /**
+   * Settings per provider. Naming providers here (or in `allowedProviders`) makes them the only
+   * ones the client routes to: a request for another provider is refused before any I/O, so it
+   * can never pick up that provider's key from the environment. Without either, every provider is
+   * enabled (scripts reading env keys).
+   */
   providers?: ClientProviderSettings
+  /** More providers the client may route to, with keys from the environment or the call. */
+  allowedProviders?: string[]
+  /**
+   * URL prefixes (an origin alone allows every path) a call's own `baseUrl` may point to while the
+   * client's key and headers go with it. The configured base URL's origin is always allowed. Any
+   * other per-call `baseUrl` is refused unless the call gives its own `apiKey` (then the client's
+   * credential headers are not sent). Default: none.
+   */
+  allowedBaseUrls?: string[]
   /** Retries after the first attempt. Default 2. */
   retries?: number
   /**
@@ -64,10 +79,17 @@ export interface ClientOptions {
   timeout?: number
   /** Milliseconds allowed between two stream chunks. Default 120 000. */
   idleTimeout?: number
+  /**
+   * Milliseconds a stream waits for its reader to ask for the next chunk; then it is aborted
+   * (`TimeoutError`, `timeout: 'reader'`) and its socket given back. Default 60 000.
+   */
+  readerTimeout?: number
   /** Streams: milliseconds from the response to the end of the body. Default none. */
   streamTimeout?: number
   /** Largest response body (or stream event) read, in bytes. Default 32 MiB. */
   maxResponseBytes?: number
+  /** Largest whole stream read, in bytes, all events together. Default 64 MiB. */
+  maxStreamBytes?: number
   /** Headers sent with every call. */
   headers?: Record<string, string>
   logger?: SessionLogger

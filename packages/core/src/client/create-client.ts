@@ -1,12 +1,6 @@
 import { inspect } from 'node:util'
-import type { Dispatcher } from 'undici'
 import { InvalidArgumentError } from '../errors/errors.js'
-import { createDeploymentRouter } from '../fleet/create-deployment-router.js'
-import { resolveModelGroups, validateRoutingOptions } from '../fleet/deployment-options.js'
-import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
-import { createSession, type LlmSession } from '../session/create-session.js'
-import type { SessionOptions } from '../session/session-options.js'
-import { createTelemetry } from '../telemetry/create-telemetry.js'
+import type { LlmSession } from '../session/create-session.js'
 import type { ChatCompletion, EmbeddingResponse } from '../types/chat.js'
 import type { CompletionRequest, EmbeddingRequest } from '../types/request.js'
 import { ChatStream } from './chat-stream.js'
@@ -15,12 +9,13 @@ import {
   type ClientInternals,
   type ClientOptions,
   defaultClientInternals,
-  type ProviderSettings,
 } from './client-options.js'
-import { type ClientConfig, fromEnv, prepareCall } from './prepare-call.js'
+import { mergeHeaders } from './merge-headers.js'
+import { type ClientConfig, prepareCall } from './prepare-call.js'
+import { readOwnOptions } from './read-own-options.js'
+import { resolveClientOptions } from './resolve-client-options.js'
 import { runCompletion, runEmbedding } from './run-call.js'
-import { createCallPipeline } from './run-with-middleware.js'
-import { validateApiKey, validateBaseUrl, validateHeaders, validateNumber } from './validate-request.js'
+import { validateApiKey, validateHeaders } from './validate-request.js'
 
 const sessionIdOf = (session: ClientConfig['session']): string | undefined =>
   session !== undefined && 'id' in session && typeof session.id === 'string' ? session.id : undefined
@@ -43,103 +38,7 @@ export interface LlmClient {
   close(): Promise<void>
 }
 
-const isSession = (value: unknown): value is LlmSession =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as LlmSession).id === 'string' &&
-  typeof (value as LlmSession).close === 'function' &&
-  typeof (value as LlmSession).dispatcher === 'object'
-
-// A bare undici Dispatcher is borrowed as it is, like a per-call `session`.
-const isDispatcher = (value: unknown): value is Dispatcher =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Dispatcher).dispatch === 'function' &&
-  !('dispatcher' in value)
-
-function resolveOptions(
-  options: ClientOptions,
-  internals: ClientInternals,
-): { config: ClientConfig; owned: LlmSession | undefined } {
-  if (typeof options !== 'object' || options === null)
-    throw new InvalidArgumentError('options must be an object', { field: 'options' })
-  validateNumber(options.retries, 'retries', { min: 0, max: 10, integer: true })
-  validateNumber(options.timeout, 'timeout', { min: 1 })
-  validateNumber(options.idleTimeout, 'idleTimeout', { min: 1 })
-  validateNumber(options.streamTimeout, 'streamTimeout', { min: 1 })
-  validateNumber(options.maxResponseBytes, 'maxResponseBytes', { min: 1, integer: true })
-  validateHeaders(options.headers, 'headers')
-  const providers: Record<string, ProviderSettings> = {}
-  for (const [name, settings] of Object.entries(options.providers ?? {})) {
-    if (settings === undefined) continue
-    if (getProviderDefinition(name) === undefined)
-      throw new InvalidArgumentError(
-        `unknown provider "${name}"; known providers: ${listProviderNames().join(', ')}`,
-        {
-          field: `providers.${name}`,
-        },
-      )
-    validateApiKey(settings.apiKey, `providers.${name}.apiKey`)
-    validateBaseUrl(settings.baseUrl, `providers.${name}.baseUrl`)
-    validateHeaders(settings.headers, `providers.${name}.headers`)
-    providers[name] = { ...settings }
-  }
-  const router = resolveRouter(options, providers, internals)
-  let owned: LlmSession | undefined
-  let session: LlmSession | Dispatcher | undefined
-  if (isSession(options.session) || isDispatcher(options.session)) session = options.session
-  else if (typeof options.session === 'object' && options.session !== null)
-    session = owned = createSession(options.session as SessionOptions)
-  else if (options.session !== undefined)
-    throw new InvalidArgumentError('session must be an LlmSession, an undici Dispatcher or session options', {
-      field: 'session',
-    })
-  return {
-    owned,
-    config: {
-      session,
-      providers,
-      retries: options.retries ?? 2,
-      timeout: options.timeout ?? 600_000,
-      idleTimeout: options.idleTimeout ?? 120_000,
-      streamTimeout: options.streamTimeout,
-      maxResponseBytes: options.maxResponseBytes ?? 32 * 1024 * 1024,
-      headers: { ...options.headers },
-      logger: options.logger,
-      internals,
-      groupBase: router?.groupBase,
-      middleware: createCallPipeline(
-        providers,
-        // The router runs innermost: the caller's own middleware sees each call as asked.
-        router === undefined || !Array.isArray(options.middleware ?? [])
-          ? options.middleware
-          : [...(options.middleware ?? []), router.middleware],
-        createTelemetry(options.telemetry),
-      ),
-    },
-  }
-}
-
-/** `deployments` and `routing`, checked now; undefined when the client has no model groups. */
-function resolveRouter(
-  options: ClientOptions,
-  providers: Record<string, ProviderSettings>,
-  internals: ClientInternals,
-) {
-  const groups = resolveModelGroups(
-    options.deployments,
-    (name) => getProviderDefinition(name) !== undefined,
-    (name) => {
-      const definition = getProviderDefinition(name)
-      return {
-        apiKey: providers[name]?.apiKey ?? fromEnv(definition?.apiKeyEnv),
-        baseUrl: providers[name]?.baseUrl ?? fromEnv(definition?.baseUrlEnv) ?? definition?.defaultBaseUrl,
-      }
-    },
-  )
-  validateRoutingOptions(options.routing, groups)
-  return createDeploymentRouter(groups, options.routing ?? {}, internals.random)
-}
+const knownBindingOptions = new Set(['signal', 'headers', 'apiKey', 'session'])
 
 function buildClient(
   config: ClientConfig,
@@ -165,18 +64,21 @@ function buildClient(
         return Promise.reject(error)
       }
     },
-    with(options) {
-      if (typeof options !== 'object' || options === null)
+    with(given) {
+      if (typeof given !== 'object' || given === null)
         throw new InvalidArgumentError('with() takes an options object', { field: 'options' })
+      const options = readOwnOptions(given, knownBindingOptions, {
+        label: 'with() option',
+        prefix: '',
+      }) as ClientBindingOptions
       validateApiKey(options.apiKey, 'apiKey')
       validateHeaders(options.headers, 'headers')
       if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
         throw new InvalidArgumentError('signal must be an AbortSignal', { field: 'signal' })
-      const merged: ClientBindingOptions = {
-        ...binding,
-        ...options,
-        headers: { ...binding.headers, ...options.headers },
-      }
+      // Null prototype: a binding field left out never reads a polluted Object.prototype.
+      const merged: ClientBindingOptions = Object.assign(Object.create(null), binding, options, {
+        headers: mergeHeaders([binding.headers], [options.headers]),
+      })
       const signals = [binding.signal, options.signal].filter((s): s is AbortSignal => s !== undefined)
       if (signals.length > 1) merged.signal = AbortSignal.any(signals)
       return buildClient(config, merged, undefined)
@@ -204,8 +106,8 @@ export function createClientWithInternals(
   options: ClientOptions,
   internals: Partial<ClientInternals>,
 ): LlmClient {
-  const { config, owned } = resolveOptions(options, { ...defaultClientInternals, ...internals })
-  return buildClient(config, {}, owned)
+  const { config, owned } = resolveClientOptions(options, { ...defaultClientInternals, ...internals })
+  return buildClient(config, Object.create(null), owned)
 }
 
 /**

@@ -1,25 +1,32 @@
 import type { Dispatcher } from 'undici'
-import { InvalidArgumentError, SessionClosedError } from '../errors/errors.js'
+import { ConfigurationError, InvalidArgumentError, SessionClosedError } from '../errors/errors.js'
 import type { ResolvedDeployment } from '../fleet/deployment-options.js'
 import type { ProviderDefinition } from '../providers/provider.js'
 import { getProviderDefinition, listProviderNames } from '../providers/registry.js'
 import { getDefaultSession } from '../session/default-session.js'
+import { isSecretHeader, redactUrl } from '../session/redact.js'
 import type { SessionLogger } from '../session/session-options.js'
 import type { CompletionRequest, EmbeddingRequest, SessionLike } from '../types/request.js'
 import type { CallScope } from './call-scope.js'
 import type { ClientBindingOptions, ClientInternals, ProviderSettings } from './client-options.js'
+import { mergeHeaders } from './merge-headers.js'
+import { ownValue } from './read-own-options.js'
 import type { CallChain } from './run-with-middleware.js'
+import type { TrustPolicy } from './trust-policy.js'
 import { validateBaseUrl, validateCompletionRequest, validateEmbeddingRequest } from './validate-request.js'
 
 /** A client's resolved, validated configuration. Never exposed: it holds keys. */
 export interface ClientConfig {
   session: SessionLike | Dispatcher | undefined
   providers: Readonly<Record<string, ProviderSettings>>
+  trust: TrustPolicy
   retries: number
   timeout: number
   idleTimeout: number
+  readerTimeout: number
   streamTimeout: number | undefined
   maxResponseBytes: number
+  maxStreamBytes: number
   headers: Record<string, string>
   logger: SessionLogger | undefined
   internals: ClientInternals
@@ -43,9 +50,13 @@ export interface PreparedCall {
   timeout: number
   retries: number
   idleTimeout: number
+  readerTimeout: number
   /** Streams: milliseconds from the response to the end of the body; undefined for none. */
   streamTimeout: number | undefined
   maxResponseBytes: number
+  maxStreamBytes: number
+  /** Headers of the last request sent, kept to find its credentials when an error is redacted. */
+  sentHeaders: Record<string, string> | undefined
   signals: AbortSignal[]
   logger: SessionLogger | undefined
   internals: ClientInternals
@@ -62,6 +73,8 @@ export function fromEnv(names: readonly string[] | undefined): string | undefine
   }
   return undefined
 }
+
+const noSettings: ProviderSettings = Object.freeze(Object.create(null))
 
 /** A SessionLike has a dispatcher; anything else given as a session must be a Dispatcher. */
 function resolveSession(session: SessionLike | Dispatcher | undefined): {
@@ -84,27 +97,53 @@ function resolveSession(session: SessionLike | Dispatcher | undefined): {
   return { dispatcher: candidate as Dispatcher, id: undefined }
 }
 
+// Whitespace, control characters, `?`, `#`, `%`, `\`, and empty, `.` or `..` path segments.
+const impossibleModelId = /[\s\p{Cc}?#%\\]|(^|\/)\.{0,2}(\/|$)/u
+
+type Route = { provider: ProviderDefinition; name: string; model: string }
+// Model strings already routed: a client calls the same few, and the checks below run once each.
+const routes = new Map<string, Route>()
+
 /** Splits `provider/model` and finds the provider. */
-export function routeModel(model: unknown): { provider: ProviderDefinition; name: string; model: string } {
+export function routeModel(model: unknown): Route {
+  const known = typeof model === 'string' ? routes.get(model) : undefined
+  if (known !== undefined) return known
+  const route = parseModel(model)
+  if (routes.size >= 256) routes.clear()
+  routes.set(model as string, route)
+  return route
+}
+
+function parseModel(model: unknown): Route {
   if (typeof model !== 'string' || model === '')
     throw new InvalidArgumentError('model is required, as `provider/model` (e.g. openai/gpt-4o)', {
       field: 'model',
     })
   const slash = model.indexOf('/')
   if (slash <= 0 || slash === model.length - 1)
-    throw new InvalidArgumentError(`model must be \`provider/model\` (e.g. openai/gpt-4o), got "${model}"`, {
-      field: 'model',
-    })
-  const name = model.slice(0, slash)
-  const provider = getProviderDefinition(name)
-  if (provider === undefined)
     throw new InvalidArgumentError(
-      `unknown provider "${name}"; known providers: ${listProviderNames().join(', ')}`,
+      `model must be \`provider/model\` (e.g. openai/gpt-4o), got ${JSON.stringify(model.slice(0, 100))}`,
       {
         field: 'model',
       },
     )
-  return { provider, name, model: model.slice(slash + 1) }
+  const name = model.slice(0, slash)
+  const provider = getProviderDefinition(name)
+  if (provider === undefined)
+    throw new InvalidArgumentError(
+      `unknown provider ${JSON.stringify(name.slice(0, 100))}; known providers: ${listProviderNames().join(', ')}`,
+      {
+        field: 'model',
+      },
+    )
+  const id = model.slice(slash + 1)
+  // No provider's model id holds these; in a URL they would change where the request goes.
+  if (impossibleModelId.test(id))
+    throw new InvalidArgumentError(
+      `model ${JSON.stringify(id.slice(0, 100))} contains characters no ${name} model id has`,
+      { field: 'model' },
+    )
+  return { provider, name, model: id }
 }
 
 /** A group's call starts as its first deployment: that deployment's key, base URL and headers. */
@@ -116,7 +155,7 @@ function groupSettings(config: ClientConfig, name: string, group: ResolvedDeploy
   return settings
 }
 
-/** Validates and resolves a call before any I/O. */
+/** Validates and resolves a call before any I/O. Request fields are read as own properties only. */
 export function prepareCall(
   config: ClientConfig,
   binding: ClientBindingOptions,
@@ -125,55 +164,84 @@ export function prepareCall(
 ): PreparedCall {
   if (kind === 'chat') validateCompletionRequest(request as CompletionRequest)
   else validateEmbeddingRequest(request as EmbeddingRequest)
-  const group = config.groupBase?.(request.model)
-  const route = routeModel(group?.model ?? request.model)
+  const requestModel = ownValue(request, 'model')
+  const group = typeof requestModel === 'string' ? config.groupBase?.(requestModel) : undefined
+  const route = routeModel(group?.model ?? requestModel)
   const { provider, name } = route
+  config.trust.checkProvider(name)
   if (kind === 'embedding' && provider.createEmbeddingRequest === undefined)
     throw new InvalidArgumentError(`provider ${name} has no embeddings`, { field: 'model' })
-  const settings = group === undefined ? (config.providers[name] ?? {}) : groupSettings(config, name, group)
+  const settings =
+    group === undefined ? (config.providers[name] ?? noSettings) : groupSettings(config, name, group)
 
   // A model group's call goes with its deployment's key and base URL, whatever the call carries.
+  const requestKey = group === undefined ? ownValue(request, 'apiKey') : undefined
   const apiKey =
-    (group === undefined ? (request.apiKey ?? binding.apiKey) : undefined) ??
+    requestKey ??
+    (group === undefined ? binding.apiKey : undefined) ??
     settings.apiKey ??
     fromEnv(provider.apiKeyEnv)
   if (apiKey === undefined && provider.apiKeyRequired)
-    throw new InvalidArgumentError(
+    throw new ConfigurationError(
       `${provider.apiKeyEnv.join(' / ') || 'the API key'} is not set and no apiKey was given for provider ${name}`,
       { field: 'apiKey' },
     )
-  const baseUrl =
-    (group === undefined ? request.baseUrl : undefined) ??
-    settings.baseUrl ??
-    fromEnv(provider.baseUrlEnv) ??
-    provider.defaultBaseUrl
+  const configuredBaseUrl = settings.baseUrl ?? fromEnv(provider.baseUrlEnv) ?? provider.defaultBaseUrl
+  const requestBaseUrl = group === undefined ? ownValue(request, 'baseUrl') : undefined
+  const baseUrl = requestBaseUrl ?? configuredBaseUrl
   if (baseUrl === undefined) {
     const env = provider.baseUrlEnv?.length ? ` (or set ${provider.baseUrlEnv.join(' / ')})` : ''
-    throw new InvalidArgumentError(`provider ${name} needs a baseUrl${env}`, { field: 'baseUrl' })
+    throw new ConfigurationError(`provider ${name} needs a baseUrl${env}`, { field: 'baseUrl' })
   }
   validateBaseUrl(baseUrl, 'baseUrl')
-  const session = resolveSession(request.session ?? binding.session ?? config.session)
-  const signals = [request.signal, binding.signal].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  )
+  const requestHeaders = ownValue(request, 'headers')
+  let headers = mergeHeaders([config.headers, settings.headers, binding.headers], [requestHeaders])
+  // A base URL given per call receives the developer's key and headers only when the client allows
+  // its origin; with its own key, the call's key goes there and the developer's credential headers stay home.
+  if (requestBaseUrl !== undefined && !config.trust.allowsBaseUrl(requestBaseUrl, configuredBaseUrl)) {
+    if ((requestKey === undefined && apiKey !== undefined) || provider.sendsAmbientCredentials === true)
+      throw new InvalidArgumentError(
+        `baseUrl ${redactUrl(requestBaseUrl)} is not an allowed origin for the client's ${name} key; list it in allowedBaseUrls, or give the call its own apiKey`,
+        { field: 'baseUrl' },
+      )
+    headers = withoutSecretHeaders(headers, requestHeaders)
+  }
+  const session = resolveSession(ownValue(request, 'session') ?? binding.session ?? config.session)
+  const signal = ownValue(request, 'signal')
+  const signals = [signal, binding.signal].filter((s): s is AbortSignal => s !== undefined)
   return {
     provider,
     providerName: name,
     model: route.model,
     apiKey,
     baseUrl,
-    headers: { ...config.headers, ...settings.headers, ...binding.headers, ...request.headers },
+    headers,
     settings,
     dispatcher: session.dispatcher,
     sessionId: session.id,
-    timeout: request.timeout ?? config.timeout,
-    retries: request.retries ?? config.retries,
-    idleTimeout: (request as CompletionRequest).idleTimeout ?? config.idleTimeout,
-    streamTimeout: (request as CompletionRequest).streamTimeout ?? config.streamTimeout,
+    timeout: ownValue(request, 'timeout') ?? config.timeout,
+    retries: ownValue(request, 'retries') ?? config.retries,
+    idleTimeout: ownValue(request as CompletionRequest, 'idleTimeout') ?? config.idleTimeout,
+    readerTimeout: config.readerTimeout,
+    streamTimeout: ownValue(request as CompletionRequest, 'streamTimeout') ?? config.streamTimeout,
     maxResponseBytes: config.maxResponseBytes,
+    maxStreamBytes: config.maxStreamBytes,
+    sentHeaders: undefined,
     signals,
     logger: config.logger,
     internals: config.internals,
     middleware: config.middleware?.select(),
   }
+}
+
+/** The merged headers minus credential headers the call itself did not give. */
+function withoutSecretHeaders(
+  headers: Record<string, string>,
+  requestHeaders: Record<string, string> | undefined,
+): Record<string, string> {
+  const own = new Set(Object.keys(requestHeaders ?? {}).map((name) => name.toLowerCase()))
+  const result: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers))
+    if (own.has(name) || !isSecretHeader(name)) result[name] = value
+  return result
 }

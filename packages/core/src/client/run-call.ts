@@ -1,4 +1,11 @@
-import { isAbortError, LlmError, ProviderError, ResponseParseError } from '../errors/errors.js'
+import {
+  InvalidArgumentError,
+  isAbortError,
+  LlmError,
+  ProviderError,
+  RedirectError,
+  ResponseParseError,
+} from '../errors/errors.js'
 import type {
   ProviderCallContext,
   ProviderHttpRequest,
@@ -11,6 +18,7 @@ import { type CallControl, createCallControl } from './call-control.js'
 import { setCallInfo } from './call-info.js'
 import type { CallScope } from './call-scope.js'
 import {
+  discardBody,
   type HttpResponse,
   rateLimitHeadersOf,
   readBodyText,
@@ -18,6 +26,7 @@ import {
   sendHttp,
 } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
+import { redactText, redactValue, scrubCallError, secretsOfCall } from './redact-call-secrets.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
 import { runJsonWithMiddleware } from './run-with-middleware.js'
 
@@ -28,15 +37,27 @@ import { runJsonWithMiddleware } from './run-with-middleware.js'
  * a ResponseParseError, never a retryable connection failure.
  */
 export function toCallError(error: unknown, call: PreparedCall, status?: number): unknown {
-  if (error instanceof LlmError || isAbortError(error)) return error
+  if (error instanceof LlmError) return error
+  // Before the abort check: a proxy refusing the tunnel comes as an AbortError, yet is no abort.
   if (isTransportError(error))
     return mapTransportError(error, { origin: call.baseUrl, sessionId: call.sessionId })
+  if (isAbortError(error)) return error
+  if (isUnserializable(error))
+    return new InvalidArgumentError(
+      `the request cannot be sent as JSON (${(error as Error).message.split('\n')[0]})`,
+      { field: 'request' },
+    )
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return new ResponseParseError(`could not read the ${call.providerName} response (${reason})`, {
     provider: call.providerName,
     status,
     cause: error,
   })
+}
+
+/** JSON.stringify's TypeError for a circular structure or a BigInt in the caller's request. */
+function isUnserializable(error: unknown): boolean {
+  return error instanceof TypeError && /circular structure|BigInt/i.test(error.message)
 }
 
 function isTransportError(error: unknown): boolean {
@@ -48,11 +69,9 @@ function isTransportError(error: unknown): boolean {
 /** Response headers of the HTTP error an error was made from, for `x-should-retry` and `retry-after`. */
 const errorHeaders = new WeakMap<object, Record<string, string>>()
 
-/** Replaces the call's key wherever a provider echoed it. */
-export function redactSecret(text: string, call: PreparedCall): string {
-  return call.apiKey !== undefined && call.apiKey.length >= 4
-    ? text.split(call.apiKey).join('[redacted]')
-    : text
+/** The call's error without its secrets: the one place every error leaving a call goes through. */
+export function scrubError(error: unknown, call: PreparedCall): unknown {
+  return error instanceof LlmError ? scrubCallError(error, secretsOfCall(call)) : error
 }
 
 export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
@@ -68,6 +87,7 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
     },
     async send(request) {
       const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+      call.sentHeaders = request.headers
       const { body } = await readRedactedBody(call, response)
       return { status: response.status, headers: response.headers, body }
     },
@@ -94,12 +114,14 @@ async function readRedactedBody(
   response: HttpResponse,
 ): Promise<{ requestId: string | undefined; body: unknown }> {
   const requestId = requestIdOf(response.headers)
-  const text = redactSecret(
+  const secrets = secretsOfCall(call)
+  const text = redactText(
     await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-    call,
+    secrets,
   )
   try {
-    return { requestId, body: JSON.parse(text) }
+    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
+    return { requestId, body: redactValue(JSON.parse(text), secrets) }
   } catch {
     return { requestId, body: text }
   }
@@ -114,6 +136,7 @@ export async function sendChecked(
   const scope = call.scope
   if (scope !== undefined) return sendObserved(call, control, request, scope)
   const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+  call.sentHeaders = request.headers
   if (response.status >= 200 && response.status < 300) return response
   throw await httpError(call, response)
 }
@@ -129,6 +152,7 @@ async function sendObserved(
   let response: HttpResponse
   try {
     response = await sendHttp(call.dispatcher, request, control.requestSignal)
+    call.sentHeaders = request.headers
   } catch (error) {
     scope.attemptError(control.translate(toCallError(error, call)))
     throw error
@@ -142,6 +166,10 @@ async function sendObserved(
 
 /** A non-2xx answer, read (bounded) and parsed into the provider's typed error. */
 async function httpError(call: PreparedCall, response: HttpResponse): Promise<unknown> {
+  if (response.status >= 300 && response.status < 400) {
+    discardBody(response.body)
+    return redirectError(call, response)
+  }
   const { requestId, body } = await readRedactedBody(call, response)
   const error = call.provider.parseError(
     { status: response.status, headers: response.headers, body },
@@ -149,6 +177,18 @@ async function httpError(call: PreparedCall, response: HttpResponse): Promise<un
   )
   errorHeaders.set(error, response.headers)
   return error
+}
+
+function redirectError(call: PreparedCall, response: HttpResponse): RedirectError {
+  const location = response.headers.location
+  let where = ''
+  try {
+    if (location !== undefined) where = ` to ${new URL(location, call.baseUrl).origin}`
+  } catch {}
+  return new RedirectError(
+    `${call.providerName} answered ${response.status}, a redirect${where}; redirects are not followed (the key would go with them): set baseUrl to where the provider answers`,
+    { provider: call.providerName, status: response.status, requestId: requestIdOf(response.headers) },
+  )
 }
 
 export function parseJsonBody(text: string, call: PreparedCall, response: HttpResponse): unknown {
@@ -323,7 +363,7 @@ async function runJsonCall<T extends object>(
     }))
     return value.result
   } catch (error) {
-    throw control.translate(error)
+    throw scrubError(control.translate(error), call)
   } finally {
     if (given === undefined) control.dispose()
   }
@@ -342,9 +382,31 @@ export function runCompletion(
     call,
     (control) =>
       call.provider.createChatRequest(request, providerCallContext(call, control), { stream: false }),
-    (body, response) => call.provider.parseChatResponse(body, responseContext(call, response, request)),
+    (body, response) =>
+      checkAnswer(
+        call.provider.parseChatResponse(body, responseContext(call, response, request)),
+        'choices',
+        call,
+        response,
+      ),
     control,
   )
+}
+
+/** A 2xx whose body is not the provider's shape (`{}`) maps to no choice: that is no answer. */
+function checkAnswer<T extends object>(
+  result: T,
+  list: 'choices' | 'data',
+  call: PreparedCall,
+  response: HttpResponse,
+): T {
+  const items = (result as Record<string, unknown>)[list]
+  if (Array.isArray(items) && items.length > 0) return result
+  throw new ResponseParseError(`${call.providerName} answered ${response.status} without any ${list}`, {
+    provider: call.providerName,
+    status: response.status,
+    requestId: requestIdOf(response.headers),
+  })
 }
 
 export function runEmbedding(
@@ -366,7 +428,7 @@ export function runEmbedding(
         response,
         request as unknown as CompletionRequest,
       )
-      return provider.parseEmbeddingResponse!(body, context)
+      return checkAnswer(provider.parseEmbeddingResponse!(body, context), 'data', call, response)
     },
     control,
   )

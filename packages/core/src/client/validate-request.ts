@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from '../errors/errors.js'
 import type { CompletionRequest, EmbeddingRequest } from '../types/request.js'
 
+/** setTimeout fires at once (after a warning) above this many milliseconds. */
+export const maxTimerMs = 2 ** 31 - 1
+
 const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool'])
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const fail = (field: string, message: string): never => {
@@ -69,7 +72,7 @@ function validateCallOptions(request: CompletionRequest | EmbeddingRequest): voi
   validateApiKey(request.apiKey, 'apiKey')
   validateBaseUrl(request.baseUrl, 'baseUrl')
   validateHeaders(request.headers, 'headers')
-  validateNumber(request.timeout, 'timeout', { min: 1 })
+  validateNumber(request.timeout, 'timeout', { min: 1, max: maxTimerMs })
   validateNumber(request.retries, 'retries', { min: 0, max: 10, integer: true })
   if (request.signal !== undefined && !(request.signal instanceof AbortSignal))
     fail('signal', 'signal must be an AbortSignal')
@@ -126,8 +129,8 @@ export function validateCompletionRequest(request: CompletionRequest): void {
   validateNumber(request.max_tokens, 'max_tokens', { min: 1, integer: true })
   validateNumber(request.max_completion_tokens, 'max_completion_tokens', { min: 1, integer: true })
   validateNumber(request.seed, 'seed', { integer: true })
-  validateNumber(request.idleTimeout, 'idleTimeout', { min: 1 })
-  validateNumber(request.streamTimeout, 'streamTimeout', { min: 1 })
+  validateNumber(request.idleTimeout, 'idleTimeout', { min: 1, max: maxTimerMs })
+  validateNumber(request.streamTimeout, 'streamTimeout', { min: 1, max: maxTimerMs })
   if (
     request.stream_options !== undefined &&
     request.stream_options !== null &&
@@ -151,6 +154,15 @@ export function validateCompletionRequest(request: CompletionRequest): void {
       )
         fail(`tools[${index}]`, `tools[${index}] must be {type:'function', function:{name, …}}`)
   }
+  const format = request.response_format
+  if (format !== undefined && (!isObject(format) || typeof format.type !== 'string'))
+    fail('response_format', "response_format must be an object with a type, e.g. { type: 'json_object' }")
+  const choice = request.tool_choice
+  if (choice !== undefined && typeof choice !== 'string' && !isObject(choice))
+    fail('tool_choice', 'tool_choice must be a string or an object')
+  if (request.user !== undefined && typeof request.user !== 'string') fail('user', 'user must be a string')
+  if (request.parallel_tool_calls !== undefined && typeof request.parallel_tool_calls !== 'boolean')
+    fail('parallel_tool_calls', 'parallel_tool_calls must be a boolean')
   if (request.extraBody !== undefined && !isObject(request.extraBody))
     fail('extraBody', 'extraBody must be an object')
 }

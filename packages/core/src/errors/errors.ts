@@ -69,7 +69,7 @@ function brand(errorClass: Function, name: string): void {
  * }
  */
 export class InvalidArgumentError extends LlmError {
-  override readonly code = 'LLM_INVALID_ARGUMENT'
+  override readonly code: string = 'LLM_INVALID_ARGUMENT'
   /** The option or field that is wrong, as a path like `messages[2].role`. */
   readonly field: string | undefined
 
@@ -77,6 +77,23 @@ export class InvalidArgumentError extends LlmError {
     super(message, { ...options, retryable: false })
     this.name = 'InvalidArgumentError'
     this.field = options.field
+  }
+}
+
+/**
+ * The server's own configuration is wrong or incomplete: a key that is not set, a credentials file
+ * that cannot be read. A subclass of `InvalidArgumentError` (thrown before any I/O, with `field`),
+ * but an HTTP caller gets a 500 with a generic message from `mapLlmErrorToHttp`: the detail (env var
+ * names, file paths) is for the server log, not for the caller.
+ * @example
+ * catch (error) { if (error instanceof ConfigurationError) logger.error(error.message) } // 'OPENAI_API_KEY is not set…'
+ */
+export class ConfigurationError extends InvalidArgumentError {
+  override readonly code: string = 'LLM_CONFIGURATION'
+
+  constructor(message: string, options: LlmErrorOptions & { field?: string } = {}) {
+    super(message, options)
+    this.name = 'ConfigurationError'
   }
 }
 
@@ -105,12 +122,12 @@ export class SessionClosedError extends LlmError {
 export class TimeoutError extends LlmError {
   override readonly code = 'LLM_TIMEOUT'
   /** Which clock ran out. */
-  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'total'
+  readonly timeout: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'reader' | 'total'
 
   constructor(
     message: string,
     options: LlmErrorOptions & {
-      timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'total'
+      timeout?: 'connect' | 'headers' | 'body' | 'idle' | 'stream' | 'reader' | 'total'
     } = {},
   ) {
     super(message, { retryable: true, ...options })
@@ -125,11 +142,26 @@ export class TimeoutError extends LlmError {
  * catch (error) { if (error instanceof ConnectionError) console.log(error.message, error.cause) }
  */
 export class ConnectionError extends LlmError {
-  override readonly code = 'LLM_CONNECTION'
+  override readonly code: string = 'LLM_CONNECTION'
 
   constructor(message: string, options: LlmErrorOptions = {}) {
     super(message, { retryable: true, ...options })
     this.name = 'ConnectionError'
+  }
+}
+
+/**
+ * The proxy refused the tunnel (407, 403, any non-200 answer) or closed it. Names the proxy's
+ * answer, never its credentials. A `ConnectionError`, and never an abort: `isAbortError()` is false.
+ * @example
+ * catch (error) { if (error instanceof ProxyError) alertOps(error.message) } // 'the proxy refused the tunnel… (407)'
+ */
+export class ProxyError extends ConnectionError {
+  override readonly code: string = 'LLM_PROXY'
+
+  constructor(message: string, options: LlmErrorOptions = {}) {
+    super(message, { retryable: false, ...options })
+    this.name = 'ProxyError'
   }
 }
 
@@ -282,11 +314,22 @@ export type ServiceUnavailableError = InstanceType<typeof ServiceUnavailableErro
 export const ResponseParseError = providerErrorClass('ResponseParseError', 'LLM_RESPONSE_PARSE', false)
 export type ResponseParseError = InstanceType<typeof ResponseParseError>
 
+/**
+ * A 3xx from a provider. Redirects are never followed (the key would travel with them): set the
+ * base URL to where the provider really answers. The same class for every provider; not retried.
+ * @example
+ * catch (error) { if (error instanceof RedirectError) console.log(error.status) } // 301, 302, 307…
+ */
+export const RedirectError = providerErrorClass('RedirectError', 'LLM_REDIRECT', false)
+export type RedirectError = InstanceType<typeof RedirectError>
+
 brand(LlmError, 'LlmError')
 brand(InvalidArgumentError, 'InvalidArgumentError')
+brand(ConfigurationError, 'ConfigurationError')
 brand(SessionClosedError, 'SessionClosedError')
 brand(TimeoutError, 'TimeoutError')
 brand(ConnectionError, 'ConnectionError')
+brand(ProxyError, 'ProxyError')
 brand(ProviderError, 'ProviderError')
 
 /**

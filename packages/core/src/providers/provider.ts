@@ -88,6 +88,13 @@ export interface ProviderDefinition {
   /** Environment variables holding a base URL, first found wins. */
   readonly baseUrlEnv?: readonly string[]
   readonly streamFormat: 'sse' | 'ndjson' | 'eventstream'
+  /**
+   * True when calls carry credentials that are not the call's key (Vertex: an OAuth token from the
+   * service account; Bedrock: a SigV4 signature). A per-call base URL is then refused unless allowed, even with a key of its own.
+   */
+  readonly sendsAmbientCredentials?: boolean
+  /** Settings of this provider's `ClientOptions.providers` section beside apiKey, baseUrl and headers. */
+  readonly settingNames?: readonly string[]
   createChatRequest(
     request: CompletionRequest,
     context: ProviderCallContext,

@@ -10,7 +10,7 @@ import { createSessionDispatcher, rejectAtOnce, type SessionDispatcherControl } 
 import { createSessionLog, type SessionLog } from './session-log.js'
 import { type SessionOptions, sessionDefaults } from './session-options.js'
 import { type SessionPoolStats, sessionPoolStats } from './session-pool-stats.js'
-import { validateSessionOptions } from './validate-session-options.js'
+import { copyOwnSessionOptions, validateSessionOptions } from './validate-session-options.js'
 
 /**
  * Counters from real events: dispatches, handler callbacks and the pools' socket events.
@@ -72,9 +72,10 @@ export function createSession(options: SessionOptions = {}): LlmSession {
 
 /** Internal: `getDefaultSession()` opens its session without a leak watch. */
 export function openSession(
-  options: SessionOptions,
+  given: SessionOptions,
   internal: { watchLeak: boolean; caller: Function },
 ): LlmSession {
+  const options = copyOwnSessionOptions(given)
   validateSessionOptions(options)
   const site = internal.watchLeak ? captureCreationSite(internal.caller) : undefined
   const undici = loadUndici()
@@ -197,8 +198,15 @@ export function openSession(
   if (log !== undefined) sessionLogs.set(session, log)
   if (site !== undefined) watchForLeak(dispatcher, { id, ...site }, control)
   log?.('debug', 'session created', { ...base, ...describe(options) })
-  if (options.tls?.rejectUnauthorized === false) {
-    const message = `session ${id}: TLS certificate verification is off (tls.rejectUnauthorized: false)`
+  // Node's own switch turns verification off for every connection, ours included: as loud as ours.
+  const insecure =
+    options.tls?.rejectUnauthorized === false
+      ? 'tls.rejectUnauthorized: false'
+      : process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0'
+        ? 'NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment'
+        : undefined
+  if (insecure !== undefined) {
+    const message = `session ${id}: TLS certificate verification is off (${insecure})`
     if (log === undefined) process.emitWarning(message, { code: 'LLM_SESSION_TLS_INSECURE' })
     else log('warn', message, base)
   }

@@ -33,9 +33,10 @@ describe('mapTransportError', () => {
     [withCode('CERT_HAS_EXPIRED'), /TLS handshake with api\.example\.com failed/, false],
     [new AggregateError([withCode('ECONNREFUSED')]), /refused the connection/, true],
     [
+      // A 407 asks for other credentials: another try with the same ones fails the same way.
       new errors.RequestAbortedError('Proxy response (407) !== 200 when HTTP Tunneling'),
-      /proxy refused/,
-      true,
+      /proxy refused .*\(proxy answered 407\)/,
+      false,
     ],
     [new Error('something else'), /the request to https:\/\/api\.example\.com failed: something else/, true],
   ])('maps %s to a ConnectionError', (error, message, retryable) => {

@@ -3,6 +3,7 @@ import {
   InvalidArgumentError,
   isAbortError,
   LlmError,
+  ProxyError,
   SessionClosedError,
   TimeoutError,
 } from '../errors/errors.js'
@@ -45,12 +46,23 @@ const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME'])
 export function mapTransportError(error: unknown, context: TransportErrorContext = {}): Error {
   const code = codeOf(error)
   const message = error instanceof Error ? error.message : String(error)
-  // undici names its tunnel refusal an AbortError, yet it is the proxy answering.
-  const proxyRefused = code === 'UND_ERR_ABORTED' && /proxy/i.test(message)
+  // undici names its tunnel refusal an AbortError (and a 407 to a plain-HTTP request an invalid
+  // argument), yet it is the proxy answering: never an abort the caller would swallow.
+  const proxyRefused =
+    (code === 'UND_ERR_ABORTED' || code === 'UND_ERR_INVALID_ARG') && /^proxy /i.test(message)
   if (error instanceof LlmError || (isAbortError(error) && !proxyRefused)) return error as Error
   const target = context.origin === undefined ? 'the server' : redactUrl(context.origin).replace(/\/$/, '')
   const host = hostOf(context.origin) ?? target
   const cause = { cause: error }
+  if (proxyRefused) {
+    const status = Number(/\((\d{3})\)/.exec(message)?.[1])
+    return new ProxyError(
+      `the proxy refused the connection to ${target}${Number.isFinite(status) ? ` (proxy answered ${status})` : ''}: check the session proxy and its credentials`,
+      { ...cause, retryable: status >= 500 },
+    )
+  }
+  if (code === 'UND_ERR_PRX_TLS')
+    return new ProxyError(`the TLS connection to the proxy failed (${code}): ${message}`, cause)
 
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -74,8 +86,6 @@ export function mapTransportError(error: unknown, context: TransportErrorContext
           timeout: 'body',
         },
       )
-    case 'UND_ERR_ABORTED':
-      return new ConnectionError(`the proxy refused the tunnel to ${target}: ${message}`, cause)
     case 'UND_ERR_CLOSED':
     case 'UND_ERR_DESTROYED':
       return new SessionClosedError(

@@ -8,9 +8,39 @@ const secretHeaders = new Set([
   'x-amz-security-token',
   'cookie',
   'set-cookie',
+  'ocp-apim-subscription-key',
+  'x-auth-token',
+  'x-access-token',
 ])
+// Names a developer's own credential header is likely to have (`x-gateway-key`, `x-service-token`).
+const secretHeaderWords = /(key|token|secret|passw|auth|cookie|signature|credential)/i
 /** Query parameters whose values are credentials (Gemini's `key=`, signed URLs). */
-const secretParameters = new Set(['key', 'api_key', 'api-key', 'apikey', 'access_token', 'token', 'sig'])
+const secretParameterNames = [
+  'key',
+  'api_key',
+  'api-key',
+  'apikey',
+  'x-goog-api-key',
+  'access_token',
+  'access-token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'code',
+  'subscription-key',
+  'auth',
+  'sig',
+  'signature',
+  'client_secret',
+  'password',
+  'secret',
+]
+const secretParameters = new Set(secretParameterNames)
+// `name=value` in any text (a URL inside a provider's message): the value up to a separator.
+const secretParameterInText = new RegExp(
+  `([?&;](?:${secretParameterNames.map((name) => name.replace(/[-_]/g, '[-_]')).join('|')})=)[^&#\\s"'<>]+`,
+  'gi',
+)
 
 const webSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'socks:', 'socks5:'])
 
@@ -27,7 +57,7 @@ export function redactHeaders(headers: unknown): Record<string, string | string[
   const result: Record<string, string | string[]> = {}
   const add = (name: unknown, value: unknown) => {
     const key = String(name).toLowerCase()
-    result[key] = secretHeaders.has(key)
+    result[key] = isSecretHeader(key)
       ? redacted
       : Array.isArray(value)
         ? value.map(String)
@@ -48,9 +78,18 @@ export function redactHeaders(headers: unknown): Record<string, string | string[
   return result
 }
 
-/** True when a header name carries a credential. */
+/** True when a header name carries a credential: a known one, or a name with key, token, secret, auth... */
 export function isSecretHeader(name: string): boolean {
-  return secretHeaders.has(name.toLowerCase())
+  return secretHeaders.has(name.toLowerCase()) || secretHeaderWords.test(name)
+}
+
+/**
+ * `text` with the value of every secret query parameter (`?key=`, `&sig=`, `&code=`…) replaced.
+ * @example
+ * redactSecretQueryValues('see https://h/x?alt=sse&key=AIza123') // 'see https://h/x?alt=sse&key=[REDACTED]'
+ */
+export function redactSecretQueryValues(text: string): string {
+  return text.includes('=') ? text.replace(secretParameterInText, `$1${redacted}`) : text
 }
 
 /**

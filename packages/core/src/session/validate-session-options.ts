@@ -94,6 +94,26 @@ export function validateSessionOptions(options: unknown): asserts options is Ses
   }
 }
 
+/**
+ * A null-prototype copy of session options (and of `tls` and `dns` in them) with own properties
+ * only: a polluted `Object.prototype.tls` or `.proxy` elsewhere in the app must not turn TLS
+ * verification off or route every call through a proxy. Anything not a plain object is returned
+ * as it is, for validation to refuse.
+ */
+export function copyOwnSessionOptions(options: unknown): unknown {
+  if (!isPlainObject(options)) return options
+  const copy = ownCopy(options)
+  if (isPlainObject(copy.tls)) copy.tls = ownCopy(copy.tls)
+  if (isPlainObject(copy.dns)) copy.dns = ownCopy(copy.dns)
+  return copy
+}
+
+function ownCopy(object: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null)
+  for (const key of Object.keys(object)) copy[key] = object[key]
+  return copy
+}
+
 function validateTls(tls: unknown): void {
   if (!isPlainObject(tls))
     fail('tls', 'tls must be an object: { ca, cert, key, servername, rejectUnauthorized }')

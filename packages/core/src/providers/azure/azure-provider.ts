@@ -1,6 +1,7 @@
 import { openAICompatibility } from '../openai/openai-compatibility.js'
 import { createOpenAIFamilyProvider } from '../openai/openai-provider.js'
 import type { ProviderCallContext, ProviderDefinition } from '../provider.js'
+import { encodeModelPathSegment } from '../shared/encode-model-path-segment.js'
 
 function apiVersionOf(context: ProviderCallContext): string | undefined {
   const configured = context.settings.apiVersion
@@ -28,13 +29,14 @@ export const azureProvider: ProviderDefinition = createOpenAIFamilyProvider({
   apiKeyEnv: ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'],
   apiKeyRequired: true,
   authHeaders: (apiKey) => ({ 'api-key': apiKey }),
+  settingNames: ['apiVersion'],
   operationUrl(operation, context) {
     const base = context.baseUrl.replace(/\/+$/, '')
     const isV1 = /\/openai\/v1$/.test(base)
     const apiVersion = apiVersionOf(context)
     if (apiVersion !== undefined && !isV1) {
       const root = base.replace(/\/openai$/, '')
-      return `${root}/openai/deployments/${encodeURIComponent(context.model)}/${operation}?api-version=${encodeURIComponent(apiVersion)}`
+      return `${root}/openai/deployments/${encodeModelPathSegment(context.model, 'azure')}/${operation}?api-version=${encodeURIComponent(apiVersion)}`
     }
     return `${isV1 ? base : `${base}/openai/v1`}/${operation}`
   },

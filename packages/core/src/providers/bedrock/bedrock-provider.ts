@@ -54,6 +54,9 @@ export const bedrockProvider: ProviderDefinition = {
   defaultBaseUrl: BEDROCK_DEFAULT_BASE_URL,
   baseUrlEnv: ['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'],
   streamFormat: 'eventstream',
+  settingNames: ['region', 'credentials'],
+  // SigV4 credentials (settings or the AWS_* environment) sign every call, key or not.
+  sendsAmbientCredentials: true,
   createChatRequest: createBedrockChatRequest,
   parseChatResponse: parseBedrockResponse,
   createChunkMapper: createBedrockChunkMapper,

@@ -1,5 +1,6 @@
 import type { CompletionRequest, EmbeddingRequest } from '../../types/request.js'
 import type { ProviderCallContext, ProviderDefinition, ProviderHttpRequest } from '../provider.js'
+import { encodeModelPathSegment } from '../shared/encode-model-path-segment.js'
 import { createGeminiChunkMapper } from './gemini-chunk-mapper.js'
 import { createGeminiEmbeddingBody, parseGeminiEmbeddingResponse } from './gemini-embedding.js'
 import { parseGeminiError } from './gemini-error.js'
@@ -8,11 +9,12 @@ import { createGeminiRequestBody } from './prepare-gemini-request.js'
 
 /**
  * The resource name of a model: `gemini-2.5-flash` → `models/gemini-2.5-flash`; names that already
- * have a collection (`models/…`, `tunedModels/…`) stay as they are.
+ * have a collection (`models/…`, `tunedModels/…`) keep it. The id is one encoded path segment.
  * @example getGeminiModelPath('gemini-2.5-flash') // 'models/gemini-2.5-flash'
  */
-export function getGeminiModelPath(model: string): string {
-  return /^(models|tunedModels)\//.test(model) ? model : `models/${model}`
+export function getGeminiModelPath(model: string, provider = 'gemini'): string {
+  const named = /^(models|tunedModels)\/(.*)$/.exec(model)
+  return `${named?.[1] ?? 'models'}/${encodeModelPathSegment(named?.[2] ?? model, provider)}`
 }
 
 function headers(context: ProviderCallContext): Record<string, string> {

@@ -85,7 +85,13 @@ export function parseGeminiResponse(body: unknown, context: ProviderResponseCont
   }
   const response = body as GeminiGenerateContentResponse
   throwIfGeminiFailed(response, context)
-  const candidate = response.candidates?.[0]
+  // A 2xx without a candidate (`{}`) is no answer, not an empty one.
+  if (!Array.isArray(response.candidates) || response.candidates.length === 0)
+    throw new ResponseParseError(`${context.provider} response has no candidates`, {
+      provider: context.provider,
+      requestId: context.requestId,
+    })
+  const candidate = response.candidates[0]
   const { text, reasoning, toolCalls } = mapGeminiParts(candidate?.content?.parts ?? [], 0)
   return createChatCompletion({
     id: response.responseId ?? `chatcmpl-${randomUUID()}`,

@@ -66,6 +66,12 @@ export function parseOllamaResponse(body: unknown, context: ProviderResponseCont
   if (response.error !== undefined) {
     throw parseOllamaError({ status: 200, headers: context.headers, body: response }, context)
   }
+  // A 2xx without a message (`{}`) is no answer, not an empty one.
+  if (typeof response.message !== 'object' || response.message === null)
+    throw new ResponseParseError('Ollama response has no message', {
+      provider: context.provider,
+      requestId: context.requestId,
+    })
   const toolCalls: ChatCompletionMessageToolCall[] = (response.message?.tool_calls ?? []).map(
     (call, index) => ({
       id: call.id || `call_${index}`,

@@ -26,6 +26,8 @@ export interface OpenAIFamilyProviderConfig {
   streamUsage?: boolean | ((context: ProviderCallContext) => boolean)
   /** What the server accepts beyond the common core. Default: `defaultOpenAICompatibility`. */
   compatibility?: OpenAICompatibility
+  /** Provider-specific settings names (Azure `apiVersion`). */
+  settingNames?: readonly string[]
   /** Credential headers. Default `Authorization: Bearer <key>`. */
   authHeaders?(apiKey: string): Record<string, string>
   /** The URL of an operation. Default `{baseUrl}/{operation}`. */
@@ -65,6 +67,7 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
     apiKeyRequired: config.apiKeyRequired,
     ...(config.defaultBaseUrl === undefined ? {} : { defaultBaseUrl: config.defaultBaseUrl }),
     ...(config.baseUrlEnv === undefined ? {} : { baseUrlEnv: config.baseUrlEnv }),
+    ...(config.settingNames === undefined ? {} : { settingNames: config.settingNames }),
     streamFormat: 'sse',
 
     createChatRequest(request: CompletionRequest, context, { stream }): ProviderHttpRequest {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { InvalidArgumentError } from '../../errors/errors.js'
+import { ConfigurationError, InvalidArgumentError } from '../../errors/errors.js'
 import type { ProviderCallContext } from '../provider.js'
 import {
   createServiceAccountTokenSource,
@@ -24,6 +24,8 @@ export interface VertexSettings {
 // One token source per key and session: a call never waits on a refresh running on another
 // session's sockets, and calls on one session share one token.
 const tokenSources = new Map<string, ServiceAccountTokenSource>()
+// Credentials files read, by path: read once (never synchronously on every call), kept beside their token.
+const credentialFiles = new Map<string, ServiceAccountCredentials>()
 
 /**
  * Resolves the Vertex credentials in `settings` (or GOOGLE_APPLICATION_CREDENTIALS) before any I/O,
@@ -76,22 +78,31 @@ function readCredentials(settings: VertexSettings, env: NodeJS.ProcessEnv): Serv
   }
   const file = env.GOOGLE_APPLICATION_CREDENTIALS
   if (file === undefined || file === '') {
-    throw new InvalidArgumentError(
+    throw new ConfigurationError(
       'vertex needs providers.vertex.credentials, providers.vertex.getAccessToken or GOOGLE_APPLICATION_CREDENTIALS',
       { field: 'providers.vertex.credentials' },
     )
   }
+  const cached = credentialFiles.get(file)
+  if (cached !== undefined) return cached
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new InvalidArgumentError(
-      `GOOGLE_APPLICATION_CREDENTIALS names a file that cannot be read: ${file}`,
-      {
-        field: 'GOOGLE_APPLICATION_CREDENTIALS',
-        cause: error,
-      },
-    )
+    throw new ConfigurationError(`GOOGLE_APPLICATION_CREDENTIALS names a file that cannot be read: ${file}`, {
+      field: 'GOOGLE_APPLICATION_CREDENTIALS',
+      cause: error,
+    })
   }
-  return parseServiceAccountCredentials(text, 'GOOGLE_APPLICATION_CREDENTIALS')
+  let credentials: ServiceAccountCredentials
+  try {
+    credentials = parseServiceAccountCredentials(text, 'GOOGLE_APPLICATION_CREDENTIALS')
+  } catch (error) {
+    // The server's file, not the caller's input.
+    const { message, field } = error as InvalidArgumentError
+    throw new ConfigurationError(message, { field, cause: error })
+  }
+  if (credentialFiles.size >= 16) credentialFiles.clear()
+  credentialFiles.set(file, credentials)
+  return credentials
 }

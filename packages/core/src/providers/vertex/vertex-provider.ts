@@ -1,10 +1,11 @@
-import { InvalidArgumentError } from '../../errors/errors.js'
+import { ConfigurationError, InvalidArgumentError } from '../../errors/errors.js'
 import type { CompletionRequest } from '../../types/request.js'
 import { createGeminiChunkMapper } from '../gemini/gemini-chunk-mapper.js'
 import { parseGeminiError } from '../gemini/gemini-error.js'
 import { parseGeminiResponse } from '../gemini/parse-gemini-response.js'
 import { createGeminiRequestBody } from '../gemini/prepare-gemini-request.js'
 import type { ProviderCallContext, ProviderDefinition, ProviderHttpRequest } from '../provider.js'
+import { encodeModelPathSegment } from '../shared/encode-model-path-segment.js'
 import { resolveVertexAccessToken, type VertexSettings } from './vertex-access-token.js'
 
 /**
@@ -28,14 +29,14 @@ export function getVertexModelUrl(
 ): string {
   const settings = context.settings as VertexSettings
   const project = settings.project ?? env.VERTEX_PROJECT ?? env.GOOGLE_CLOUD_PROJECT
-  const model = encodeURIComponent(context.model)
+  const model = encodeModelPathSegment(context.model, 'vertex')
   if ((typeof project !== 'string' || project === '') && usesExpressMode(context)) {
     // Express mode with no project, as @google/genai builds it: the global host, no project path.
     const base = (context.baseUrl || VERTEX_DEFAULT_BASE_URL).replace(/\/+$/, '')
     return `${base}/publishers/google/models/${model}`
   }
   if (typeof project !== 'string' || project === '') {
-    throw new InvalidArgumentError(
+    throw new ConfigurationError(
       'vertex needs providers.vertex.project, VERTEX_PROJECT or GOOGLE_CLOUD_PROJECT',
       {
         field: 'providers.vertex.project',
@@ -78,7 +79,8 @@ async function createVertexChatRequest(
   options: { stream: boolean },
 ): Promise<ProviderHttpRequest> {
   // Everything is validated before the token request, the first I/O.
-  const body = createGeminiRequestBody(request)
+  // Serialized here too: a request that is not JSON (circular, BigInt) fails before the token request.
+  const body = JSON.stringify(createGeminiRequestBody(request))
   const url = `${getVertexModelUrl(context)}:${options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
   const headers: Record<string, string> = { 'content-type': 'application/json', ...context.headers }
   if (usesExpressMode(context)) headers['x-goog-api-key'] = context.apiKey!
@@ -86,7 +88,7 @@ async function createVertexChatRequest(
     const getToken = resolveVertexAccessToken(context)
     headers.authorization = `Bearer ${await getToken()}`
   }
-  return { method: 'POST', url, headers, body: JSON.stringify(body) }
+  return { method: 'POST', url, headers, body }
 }
 
 /**
@@ -105,6 +107,8 @@ export const vertexProvider: ProviderDefinition = {
   defaultBaseUrl: VERTEX_DEFAULT_BASE_URL,
   baseUrlEnv: ['VERTEX_BASE_URL'],
   streamFormat: 'sse',
+  settingNames: ['project', 'location', 'credentials', 'getAccessToken'],
+  sendsAmbientCredentials: true,
   createChatRequest: createVertexChatRequest,
   parseChatResponse: parseGeminiResponse,
   createChunkMapper: createGeminiChunkMapper,

@@ -1,5 +1,6 @@
 import {
   BadRequestError,
+  ConfigurationError,
   ConnectionError,
   InvalidArgumentError,
   LlmError,
@@ -7,13 +8,15 @@ import {
   RateLimitError,
   SessionClosedError,
   TimeoutError,
-} from '../errors/errors.js'
+} from './errors.js'
 
 /** An HTTP answer for an `LlmError`: status, headers and an OpenAI-style error body. */
 export interface LlmErrorHttpResponse {
   status: number
   headers: Record<string, string>
-  body: { error: { message: string; type: string; code: string; param: string | null } }
+  body: {
+    error: { message: string; type: string; code: string; param: string | null; request_id?: string }
+  }
 }
 
 /**
@@ -21,7 +24,9 @@ export interface LlmErrorHttpResponse {
  * 400 for bad input, 429 with `Retry-After` when rate limited, 504 on timeouts, 503 while shutting
  * down, 502 for other provider and connection failures, 500 otherwise. Upstream failures get a fixed
  * message: the caller learns the class of failure, never provider details (which may name accounts,
- * deployments or keys).
+ * deployments or keys); a misconfigured server (a key not set, a credentials file unreadable) is a
+ * 500 whose detail belongs in the server log. The provider's request id is passed on when known.
+ * `ChatStream.toSSEStream()` and the bindings' SSE relays send this same body.
  * @example
  * app.use((error, req, res, next) => {
  *   const mapped = mapLlmErrorToHttp(error)
@@ -31,11 +36,27 @@ export interface LlmErrorHttpResponse {
  */
 export function mapLlmErrorToHttp(error: unknown): LlmErrorHttpResponse | undefined {
   if (!(error instanceof LlmError)) return undefined
-  const answer = (status: number, type: string, message: string, param: string | null = null) => ({
+  const requestId = error instanceof ProviderError ? error.requestId : undefined
+  const answer = (
+    status: number,
+    type: string,
+    message: string,
+    param: string | null = null,
+  ): LlmErrorHttpResponse => ({
     status,
-    headers: {} as Record<string, string>,
-    body: { error: { message, type, code: error.code, param } },
+    headers: {},
+    body: {
+      error: {
+        message,
+        type,
+        code: error.code,
+        param,
+        ...(requestId === undefined ? {} : { request_id: requestId }),
+      },
+    },
   })
+  if (error instanceof ConfigurationError)
+    return answer(500, 'internal_error', 'The server is not configured for this request.')
   if (error instanceof InvalidArgumentError)
     return answer(400, 'invalid_request_error', error.message, error.field ?? null)
   if (error instanceof BadRequestError)
@@ -56,4 +77,17 @@ export function mapLlmErrorToHttp(error: unknown): LlmErrorHttpResponse | undefi
   if (error instanceof ProviderError || error instanceof ConnectionError)
     return answer(502, 'upstream_error', 'The model provider failed.')
   return answer(500, 'internal_error', 'Internal error.')
+}
+
+/**
+ * The error body a caller of a stream gets once the stream has begun: the body of
+ * `mapLlmErrorToHttp`, or a generic internal error for anything that is not an `LlmError`.
+ * @internal Shared by `ChatStream.toSSEStream()` and the bindings' SSE relay.
+ */
+export function mapErrorToCallerBody(error: unknown): LlmErrorHttpResponse['body'] {
+  return (
+    mapLlmErrorToHttp(error)?.body ?? {
+      error: { message: 'Internal error.', type: 'internal_error', code: 'LLM_ERROR', param: null },
+    }
+  )
 }

@@ -8,7 +8,7 @@ import {
   RateLimitError,
   SessionClosedError,
   TimeoutError,
-} from '../errors/errors.js'
+} from './errors.js'
 import { mapLlmErrorToHttp } from './map-llm-error-to-http.js'
 
 const secret = 'sk-live-do-not-leak'
