@@ -40,8 +40,12 @@ describe('validateBindingOptions', () => {
   it('accepts nothing, and the three known options', () => {
     expect(validateBindingOptions(undefined, settings)).toEqual({})
     expect(
-      fieldOf({ session: { connections: 4 }, client: { maxRetries: 0 }, closeSession: false }),
+      fieldOf({ session: { connections: 4 }, client: { retries: 0 }, closeSession: false }),
     ).toBeUndefined()
+  })
+
+  it('refuses a misspelled client option at registration, naming its path', () => {
+    expect(fieldOf({ client: { maxRetries: 0 } })).toBe('client.maxRetries')
   })
 
   it('refuses a session that is already closed', async () => {
