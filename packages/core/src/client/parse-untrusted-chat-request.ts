@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/errors.js'
 import type { ChatMessage, ContentPart } from '../types/chat.js'
 import type { CompletionRequest } from '../types/request.js'
+import { ownValue, readOwnOptions } from './read-own-options.js'
 import { validateCompletionRequest } from './validate-request.js'
 
 /**
@@ -57,6 +58,7 @@ const callerFields = new Set<string>([
 ])
 const callerRoles = new Set<string>(['system', 'developer', 'user', 'assistant', 'tool'])
 const defaultRoles: readonly CallerRole[] = ['user', 'assistant']
+const knownOptions = new Set(['allow', 'roles', 'maxMessages'])
 
 const fail = (field: string, message: string): never => {
   throw new InvalidArgumentError(message, { field })
@@ -65,8 +67,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 // A caller's field name goes into a 400 answer and a log line: short and printable only.
 const printable = (name: string): string => JSON.stringify(name.slice(0, 64)).replace(/[^\x20-\x7e]/g, '?')
-const own = (record: Record<string, unknown>, key: string): unknown =>
-  Object.hasOwn(record, key) ? record[key] : undefined
+const own = (record: Record<string, unknown>, key: string): unknown => ownValue(record, key)
 
 function copyContent(content: unknown): string | ContentPart[] | null | undefined {
   if (!Array.isArray(content)) return content as string | null | undefined
@@ -173,9 +174,7 @@ function readOptions(options: unknown): {
   maxMessages: number
 } {
   if (!isRecord(options)) return fail('options', 'options must be an object')
-  for (const key of Object.keys(options))
-    if (key !== 'allow' && key !== 'roles' && key !== 'maxMessages')
-      fail(`options.${key}`, `unknown option ${printable(key)}`)
+  readOwnOptions(options, knownOptions, { label: 'option', prefix: 'options.' })
   const allow = own(options, 'allow') ?? []
   if (!Array.isArray(allow) || allow.some((name) => !callerFields.has(name)))
     fail('options.allow', `options.allow may list only ${[...callerFields].join(', ')}`)
