@@ -1,4 +1,5 @@
 import {
+  hasRedisServer,
   type MockProvider,
   type RedisServer,
   startMockProvider,
@@ -7,6 +8,12 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: plain JS shared with the fleet demo
 import { runFleet, totalOf } from '../examples/fleet/run-fleet.js'
+
+// Debian's redis-server runs these (CI installs it). On a machine without it they are skipped, with
+// a note, so the README's test command still passes there; under CI a missing server fails them.
+const redisMissing = !hasRedisServer() && process.env.CI !== 'true'
+if (redisMissing)
+  console.warn('redis-server is not installed: skipping the Redis tests (apt-get install redis-server)')
 
 // The 1,200 rpm and 60k tpm, scaled to a five-second window so a run takes seconds, and
 // down to what this test machine serves with room to spare (it is the limit that must bind, not
@@ -30,6 +37,7 @@ interface FleetReport {
 let mock: MockProvider
 let redis: RedisServer
 beforeAll(async () => {
+  if (redisMissing) return
   mock = await startMockProvider({ rateLimits: limits })
   redis = await startRedisServer()
 })
@@ -67,7 +75,7 @@ function expectEveryCallAccounted(reports: FleetReport[]): void {
   expect(total.pastDeadline).toBe(0)
 }
 
-describe('a fleet of 4 processes sharing one key', () => {
+describe.skipIf(redisMissing)('a fleet of 4 processes sharing one key', () => {
   it('stays under the provider limits with the Redis store, in one round trip per call', async () => {
     const reports = await fleet({ redisPort: redis.port, latencyBudgetMs: 500 })
     const provider = mock.stats()

@@ -1,8 +1,14 @@
 import { createRateLimiter, type SettleRequest } from '@llm-session/core'
 import { createRedisLimitStore, type RedisLimitStore } from '@llm-session/redis'
-import { type RedisServer, startRedisServer } from '@llm-session/testing'
+import { hasRedisServer, type RedisServer, startRedisServer } from '@llm-session/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+// Debian's redis-server runs these (CI installs it). On a machine without it they are skipped, with
+// a note, so the README's test command still passes there; under CI a missing server fails them.
+const redisMissing = !hasRedisServer() && process.env.CI !== 'true'
+if (redisMissing)
+  console.warn('redis-server is not installed: skipping the Redis tests (apt-get install redis-server)')
 
 const policy = { failures: 3, failureWindowMs: 60_000, cooldownMs: 5_000 }
 const settleOf = (overrides: Partial<SettleRequest>): SettleRequest => ({
@@ -38,6 +44,7 @@ const evalshaCalls = async () => {
 }
 
 beforeAll(async () => {
+  if (redisMissing) return
   server = await startRedisServer()
   admin = connect()
 })
@@ -50,7 +57,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-describe('createRedisLimitStore on a real redis-server', () => {
+describe.skipIf(redisMissing)('createRedisLimitStore on a real redis-server', () => {
   it('decides like the in-memory store: a window of requests minus the margin', async () => {
     const store = storeOf()
     const limits = { requestsPerMinute: 100 }
