@@ -17,14 +17,7 @@ import type { CallInfo, CompletionRequest, EmbeddingRequest } from '../types/req
 import { type CallControl, createCallControl } from './call-control.js'
 import { setCallInfo } from './call-info.js'
 import type { CallScope } from './call-scope.js'
-import {
-  discardBody,
-  type HttpResponse,
-  rateLimitHeadersOf,
-  readBodyText,
-  requestIdOf,
-  sendHttp,
-} from './http-transport.js'
+import { type HttpResponse, rateLimitHeadersOf, requestIdOf, sendHttp } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
 import { redactText, redactValue, scrubCallError, secretsOfCall } from './redact-call-secrets.js'
 import { parseRetryAfterHeaders, retryDelayMs, shouldRetryHeader } from './retry-policy.js'
@@ -86,10 +79,9 @@ export function providerCallContext(call: PreparedCall, control: CallControl): P
       return control.signal
     },
     async send(request) {
-      const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+      const response = await sendHttp(call.dispatcher, request, sendOptions(call, control, false))
       call.sentHeaders = request.headers
-      const { body } = await readRedactedBody(call, response)
-      return { status: response.status, headers: response.headers, body }
+      return { status: response.status, headers: response.headers, body: redactedBody(call, response) }
     },
   }
 }
@@ -108,37 +100,44 @@ export function responseContext(
   }
 }
 
-/** Reads a whole answer (bounded), without the call's key, as JSON when it is JSON, else as text. */
-async function readRedactedBody(
-  call: PreparedCall,
-  response: HttpResponse,
-): Promise<{ requestId: string | undefined; body: unknown }> {
-  const requestId = requestIdOf(response.headers)
-  const secrets = secretsOfCall(call)
-  const text = redactText(
-    await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-    secrets,
-  )
-  try {
-    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
-    return { requestId, body: redactValue(JSON.parse(text), secrets) }
-  } catch {
-    return { requestId, body: text }
+/** How a call's requests are sent: its signal, its body cap, whole bodies or a stream. */
+export function sendOptions(call: PreparedCall, control: CallControl, stream: boolean) {
+  return {
+    signal: control.requestSignal,
+    maxBytes: call.maxResponseBytes,
+    provider: call.providerName,
+    stream,
   }
 }
 
-/** Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed error. */
+/** A whole answer (read bounded), without the call's key, as JSON when it is JSON, else as text. */
+function redactedBody(call: PreparedCall, response: HttpResponse): unknown {
+  const secrets = secretsOfCall(call)
+  const text = redactText(response.text, secrets)
+  try {
+    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
+    return redactValue(JSON.parse(text), secrets)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed
+ * error. A JSON call's answer comes whole (`text`); a stream's at its head.
+ */
 export async function sendChecked(
   call: PreparedCall,
   control: CallControl,
   request: ProviderHttpRequest,
+  stream: boolean,
 ): Promise<HttpResponse> {
   const scope = call.scope
-  if (scope !== undefined) return sendObserved(call, control, request, scope)
-  const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+  if (scope !== undefined) return sendObserved(call, control, request, stream, scope)
+  const response = await sendHttp(call.dispatcher, request, sendOptions(call, control, stream))
   call.sentHeaders = request.headers
   if (response.status >= 200 && response.status < 300) return response
-  throw await httpError(call, response)
+  throw httpError(call, response)
 }
 
 /** sendChecked inside middleware: each attempt's start, response head and failure are reported. */
@@ -146,12 +145,13 @@ async function sendObserved(
   call: PreparedCall,
   control: CallControl,
   request: ProviderHttpRequest,
+  stream: boolean,
   scope: CallScope,
 ): Promise<HttpResponse> {
   scope.attemptStart()
   let response: HttpResponse
   try {
-    response = await sendHttp(call.dispatcher, request, control.requestSignal)
+    response = await sendHttp(call.dispatcher, request, sendOptions(call, control, stream))
     call.sentHeaders = request.headers
   } catch (error) {
     scope.attemptError(control.translate(toCallError(error, call)))
@@ -159,21 +159,17 @@ async function sendObserved(
   }
   scope.attemptResponse(response.status, response.headers)
   if (response.status >= 200 && response.status < 300) return response
-  const error = await httpError(call, response)
+  const error = httpError(call, response)
   scope.attemptError(error)
   throw error
 }
 
-/** A non-2xx answer, read (bounded) and parsed into the provider's typed error. */
-async function httpError(call: PreparedCall, response: HttpResponse): Promise<unknown> {
-  if (response.status >= 300 && response.status < 400) {
-    discardBody(response.body)
-    return redirectError(call, response)
-  }
-  const { requestId, body } = await readRedactedBody(call, response)
+/** A non-2xx answer (its body read whole, bounded; a redirect's dropped), as the provider's typed error. */
+function httpError(call: PreparedCall, response: HttpResponse): unknown {
+  if (response.status >= 300 && response.status < 400) return redirectError(call, response)
   const error = call.provider.parseError(
-    { status: response.status, headers: response.headers, body },
-    { provider: call.providerName, requestId },
+    { status: response.status, headers: response.headers, body: redactedBody(call, response) },
+    { provider: call.providerName, requestId: requestIdOf(response.headers) },
   )
   errorHeaders.set(error, response.headers)
   return error
@@ -309,13 +305,8 @@ async function jsonAttempt<T extends object>(
     typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
       ? await built
       : (built as ProviderHttpRequest)
-  const response = await sendChecked(call, control, request)
-  const requestId = requestIdOf(response.headers)
-  const text = await readBodyText(response, call.maxResponseBytes, {
-    provider: call.providerName,
-    requestId,
-  })
-  return { result: parse(parseJsonBody(text, call, response), response), response }
+  const response = await sendChecked(call, control, request, false)
+  return { result: parse(parseJsonBody(response.text, call, response), response), response }
 }
 
 async function runJsonCall<T extends object>(

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import { TimeoutError } from '../errors/errors.js'
 
 /** The clocks of one stream body, started when its response arrived. */
@@ -18,11 +17,11 @@ export interface StreamBodyTimers {
  * not count) and, optionally, on total length (`stream`, from the response to the end).
  * @example
  * const timers = createStreamBodyTimers(body, { idleTimeout: 120_000, streamTimeout: undefined })
- * for await (const bytes of body) { timers.received(); handle(bytes); timers.waiting() }
+ * for (let bytes; (bytes = await next()) != null; ) { timers.received(); handle(bytes); timers.waiting() }
  * timers.clear()
  */
 export function createStreamBodyTimers(
-  body: Readable,
+  body: { destroy(error: Error): void },
   options: { idleTimeout: number; streamTimeout: number | undefined },
 ): StreamBodyTimers {
   let waiting = true
