@@ -108,8 +108,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       if (this.#drain.left < 0) controller.abort(new Error('stream body too long after its end'))
       return
     }
-    this.#size += chunk.length
     if (!this.#streaming) {
+      this.#size += chunk.length
       if (this.#size > this.#maxBytes) this.#fail(this.#tooLarge(), true)
       else this.#chunks.push(chunk)
       return
@@ -120,6 +120,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       waiter.resolve(chunk)
       return
     }
+    // Streaming, #size counts the bytes queued for the reader.
+    this.#size += chunk.length
     this.#chunks.push(chunk)
     // The reader is behind: stop reading the socket until it takes what is queued.
     if (this.#size > highWaterMark && !controller.paused) controller.pause()
@@ -220,6 +222,33 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.#onAbort = undefined
   }
 
+  // undici's legacy handler API, for a borrowed dispatcher that speaks only it (undici 6, a
+  // hand-written Dispatcher). undici 7 sees onRequestStart and uses the methods above instead.
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.onRequestStart(new LegacyController(abort))
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[], resume: () => void): boolean {
+    const controller = this.#controller as LegacyController
+    controller.resumeSocket = resume
+    this.onResponseStart(controller, statusCode, parseRawHeaders(rawHeaders))
+    return !controller.paused
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.onResponseData(this.#controller!, chunk)
+    return !this.#controller!.paused
+  }
+
+  onComplete(): void {
+    this.onResponseEnd()
+  }
+
+  onError(error: Error): void {
+    this.#fail(error, false)
+  }
+
   #tooLarge(): ResponseParseError {
     return new ResponseParseError(`${this.#provider} sent a response larger than ${this.#maxBytes} bytes`, {
       provider: this.#provider,
@@ -230,6 +259,48 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 }
 
 export type HttpResponse = HttpExchange
+
+/** The controller undici 7 gives a handler, for a dispatcher of the legacy API. */
+class LegacyController implements Controller {
+  paused = false
+  aborted = false
+  reason: Error | null = null
+  resumeSocket: (() => void) | undefined
+  readonly #abort: (reason?: Error) => void
+
+  constructor(abort: (reason?: Error) => void) {
+    this.#abort = abort
+  }
+
+  pause(): void {
+    this.paused = true
+  }
+
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    this.resumeSocket?.()
+  }
+
+  abort(reason: Error): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    this.#abort(reason)
+  }
+}
+
+/** Raw header pairs (`[name, value, …]`) as an object, as undici 7 gives the handler API. */
+function parseRawHeaders(raw: Buffer[] | string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString().toLowerCase()
+    const value = raw[i + 1]!.toString()
+    const seen = out[name]
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
+  }
+  return out
+}
 
 /** Bytes a stream queues for a slow reader before the socket is paused (a Readable's default). */
 const highWaterMark = 64 * 1024
