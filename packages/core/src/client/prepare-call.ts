@@ -195,7 +195,10 @@ export function prepareCall(
   }
   validateBaseUrl(baseUrl, 'baseUrl')
   const requestHeaders = ownValue(request, 'headers')
-  let headers = mergeHeaders([config.headers, settings.headers, binding.headers], [requestHeaders])
+  let headers =
+    requestHeaders === undefined && group === undefined
+      ? configuredHeaders(config, settings, binding)
+      : mergeHeaders([config.headers, settings.headers, binding.headers], [requestHeaders])
   // A base URL given per call receives the developer's key and headers only when the client allows
   // its origin; with its own key, the call's key goes there and the developer's credential headers stay home.
   if (requestBaseUrl !== undefined && !config.trust.allowsBaseUrl(requestBaseUrl, configuredBaseUrl)) {
@@ -232,6 +235,29 @@ export function prepareCall(
     internals: config.internals,
     middleware: config.middleware?.select(),
   }
+}
+
+/** The last merged headers of calls that give none of their own, per provider section. */
+const merged = new WeakMap<
+  object,
+  { client: object; binding: object | undefined; headers: Record<string, string> }
+>()
+
+/**
+ * The client's, the provider section's and the binding's headers merged: the same three objects
+ * call after call, so merged once and reused (frozen: providers copy them into their requests).
+ */
+function configuredHeaders(
+  config: ClientConfig,
+  settings: ProviderSettings,
+  binding: ClientBindingOptions,
+): Record<string, string> {
+  const kept = merged.get(settings)
+  if (kept !== undefined && kept.client === config.headers && kept.binding === binding.headers)
+    return kept.headers
+  const headers = Object.freeze(mergeHeaders([config.headers, settings.headers, binding.headers], []))
+  merged.set(settings, { client: config.headers, binding: binding.headers, headers })
+  return headers
 }
 
 /** The merged headers minus credential headers the call itself did not give. */

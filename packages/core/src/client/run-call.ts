@@ -67,23 +67,42 @@ export function scrubError(error: unknown, call: PreparedCall): unknown {
   return error instanceof LlmError ? scrubCallError(error, secretsOfCall(call)) : error
 }
 
-export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
-  return {
-    provider: call.providerName,
-    model: call.model,
-    apiKey: call.apiKey,
-    baseUrl: call.baseUrl,
-    headers: call.headers,
-    settings: call.settings,
-    get signal() {
-      return control.signal
-    },
-    async send(request) {
-      const response = await sendHttp(call.dispatcher, request, sendOptions(call, control, false))
-      call.sentHeaders = request.headers
-      return { status: response.status, headers: response.headers, body: redactedBody(call, response) }
-    },
+/** What a provider sees of a call: one object per attempt, its methods shared (no closure per call). */
+class CallContext implements ProviderCallContext {
+  readonly provider: string
+  readonly model: string
+  readonly apiKey: string | undefined
+  readonly baseUrl: string
+  readonly headers: Record<string, string>
+  readonly settings: Readonly<Record<string, unknown>>
+  readonly #call: PreparedCall
+  readonly #control: CallControl
+
+  constructor(call: PreparedCall, control: CallControl) {
+    this.provider = call.providerName
+    this.model = call.model
+    this.apiKey = call.apiKey
+    this.baseUrl = call.baseUrl
+    this.headers = call.headers
+    this.settings = call.settings
+    this.#call = call
+    this.#control = control
   }
+
+  get signal(): AbortSignal {
+    return this.#control.signal
+  }
+
+  async send(request: ProviderHttpRequest) {
+    const call = this.#call
+    const response = await sendHttp(call.dispatcher, request, sendOptions(call, this.#control, false))
+    call.sentHeaders = request.headers
+    return { status: response.status, headers: response.headers, body: redactedBody(call, response) }
+  }
+}
+
+export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
+  return new CallContext(call, control)
 }
 
 export function responseContext(
