@@ -8,6 +8,7 @@ export default defineConfig({
     'src/mock-server-process.ts',
     'src/contender-process.ts',
     'src/soak-process.ts',
+    'src/heap-process.ts',
     'src/parser-process.ts',
     'src/framework-app-process.ts',
     'src/limiter-cost.ts',

@@ -8,8 +8,15 @@ import { readBenchConfig } from './bench-config.js'
 import { startChild } from './child-ipc.js'
 import type { ParserRun } from './parser-process.js'
 import { renderChart } from './report-svg.js'
-import { formatFrameworks, formatLoadScenario, formatParser, formatTargets } from './report-table.js'
+import {
+  formatFrameworks,
+  formatHeap,
+  formatLoadScenario,
+  formatParser,
+  formatTargets,
+} from './report-table.js'
 import { type FrameworkFigures, runFrameworkScenario } from './run-framework-scenario.js'
+import { type HeapFigures, runHeapScenario } from './run-heap-scenario.js'
 import {
   type LoadScenarioResult,
   loadScenarios,
@@ -99,7 +106,12 @@ try {
     frameworks = await runFrameworkScenario(mock, config, log)
     console.log(`${formatFrameworks(frameworks)}\n`)
   }
-  const targets = checkTargets(scenarios, config.connections, parser, soak, frameworks)
+  let heap: HeapFigures | undefined
+  if (wanted('heap-c200')) {
+    heap = await runHeapScenario(config, log)
+    console.log(`${formatHeap(heap)}\n`)
+  }
+  const targets = checkTargets(scenarios, config.connections, parser, soak, frameworks, heap)
   console.log(formatTargets(targets))
 
   const cpu = cpus()
@@ -121,7 +133,7 @@ try {
   mkdirSync(config.outDir, { recursive: true })
   writeFileSync(
     join(config.outDir, 'results.json'),
-    `${JSON.stringify({ meta, scenarios, parser, soak, frameworks, targets }, null, 2)}\n`,
+    `${JSON.stringify({ meta, scenarios, parser, soak, frameworks, heap, targets }, null, 2)}\n`,
   )
   const subtitle = `${meta.date.slice(0, 10)}, Node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), medians of ${config.rounds} rounds, TLS mock provider in its own process`
   writeFileSync(join(config.outDir, 'chart.svg'), renderChart(scenarios, subtitle))
