@@ -12,6 +12,7 @@ export default defineConfig({
     'src/parser-process.ts',
     'src/framework-app-process.ts',
     'src/limiter-cost.ts',
+    'src/profile-run.ts',
     'src/telemetry-overhead.ts',
     'src/telemetry-process.ts',
   ],

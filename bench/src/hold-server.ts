@@ -51,6 +51,10 @@ export async function startHoldServer(): Promise<HoldServer> {
   const waiting: ServerResponse[] = []
   let watcher: { count: number; resolve(count: number): void } | undefined
   const answer = (res: ServerResponse) => res.writeHead(200, headers).end(body)
+  const release = () => {
+    holding = false
+    for (const res of waiting.splice(0)) answer(res)
+  }
   const server = createServer({ cert: certificates.cert, key: certificates.key }, (req, res) => {
     req.resume()
     req.once('end', () => {
@@ -72,10 +76,7 @@ export async function startHoldServer(): Promise<HoldServer> {
     hold() {
       holding = true
     },
-    release() {
-      holding = false
-      for (const res of waiting.splice(0)) answer(res)
-    },
+    release,
     waitHeld(count, timeoutMs) {
       if (waiting.length >= count) return Promise.resolve(waiting.length)
       return new Promise((resolve) => {
@@ -89,7 +90,7 @@ export async function startHoldServer(): Promise<HoldServer> {
       })
     },
     async close() {
-      this.release()
+      release()
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
     },
