@@ -1,6 +1,7 @@
 // `pnpm bench:profile`: llm-session's JSON and stream load at concurrency 20, each in a contender
 // process run with `node --cpu-prof`, summarised as the top self-time functions in
 // profile-<BENCH_PROFILE_LABEL>.txt (default "current") next to the other results.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -88,8 +89,13 @@ try {
   if (!keepDir) rmSync(profileDir, { recursive: true, force: true })
 }
 
+const commit = spawnSync('git', ['log', '-1', '--format=%h', '--', 'packages'], {
+  cwd: repoRoot,
+  encoding: 'utf8',
+})
+const revision = commit.status === 0 ? `, packages/ as of commit ${commit.stdout.trim()}` : ''
 const header = [
-  `llm-session CPU profile "${label}" (pnpm bench:profile): ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`,
+  `llm-session CPU profile "${label}" (pnpm bench:profile): ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})${revision}`,
   `llm-session (shared session, ${config.connections} sockets) against the TLS mock provider in its own process; node --cpu-prof on the client process.`,
   'Self time per function (name + file:line of the built code), summed over the call tree; % busy leaves out (idle).',
 ].join('\n')
