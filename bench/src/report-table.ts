@@ -75,11 +75,12 @@ export function formatFrameworks(frameworks: FrameworkFigures[]): string {
     fmt(f.rawRequestsPerSecond),
     fmt(f.llmRequestsPerSecond),
     fmt(f.overhead, 3),
+    f.overhead <= 1 ? 'PASS' : 'MISS',
     fmt([...f.raw, ...f.llm].reduce((sum, r) => sum + r.errors, 0)),
   ])
   return [
-    '== Framework routes, concurrency 20: req.llm against raw undici in the same app ==',
-    table(['framework', 'raw undici req/s', 'req.llm req/s', 'time x raw', 'errors'], rows),
+    '== Framework routes, concurrency 20: /llm (req.llm) against /raw (raw undici) in the same app ==',
+    table(['framework', '/raw req/s', '/llm req/s', '/llm time x /raw', '<= 1.0', 'errors'], rows),
   ].join('\n')
 }
 
@@ -93,12 +94,14 @@ export function formatHeap(heap: HeapFigures): string {
     fmt(median(c.rounds.map((r) => r.atServer))),
     fmt(c.errors),
   ])
+  const ours = heap.contenders.find((c) => c.id === 'llm-session')!.bytesPerCall
   const errors = heap.contenders
     .filter((c) => c.firstError !== undefined)
     .map((c) => `  ${c.label}: first error: ${c.firstError}`)
   return [
     `== Retained heap per in-flight call: ${heap.calls} JSON completions held by the server, ${heap.connections} sockets ==`,
     table(['contender', 'bytes/call', 'x undici', 'idle heap MB', 'at server', 'errors'], rows),
+    `llm-session <= raw undici request(): ${ours <= raw ? 'PASS' : 'MISS'}`,
     ...errors,
   ].join('\n')
 }
