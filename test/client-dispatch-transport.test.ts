@@ -83,8 +83,7 @@ describe('stream backpressure', () => {
         removeListener: () => exchange,
       } as never,
       { maxBytes: 1 << 20, provider: 'openai', stream: true },
-      () => {},
-      () => {},
+      { onAnswer() {}, onFailure() {} },
     )
     const calls: string[] = []
     const controller = {
@@ -129,8 +128,7 @@ describe('stream backpressure', () => {
         removeListener: () => exchange,
       } as never,
       { maxBytes: 1 << 20, provider: 'openai', stream: true },
-      () => {},
-      () => {},
+      { onAnswer() {}, onFailure() {} },
     )
     const calls: string[] = []
     const controller = {

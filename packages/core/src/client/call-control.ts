@@ -128,18 +128,19 @@ class Control implements CallControl, RequestSignal {
   }
 
   startTimer(timeoutMs: number): void {
-    this.#timer = setTimeout(
-      () =>
-        this.abort(
-          new TimeoutError(`the call took longer than its total timeout of ${timeoutMs} ms`, {
-            timeout: 'total',
-            retryable: false,
-          }),
-        ),
-      Math.min(timeoutMs, maxTimer),
-    )
+    // The control and the timeout as the timer's arguments: no closure per call.
+    this.#timer = setTimeout(onTotalTimeout, Math.min(timeoutMs, maxTimer), this, timeoutMs)
     this.#timer.unref?.()
   }
+}
+
+function onTotalTimeout(control: Control, timeoutMs: number): void {
+  control.abort(
+    new TimeoutError(`the call took longer than its total timeout of ${timeoutMs} ms`, {
+      timeout: 'total',
+      retryable: false,
+    }),
+  )
 }
 
 /**

@@ -26,7 +26,7 @@ export interface SendOptions {
  */
 export class HttpExchange implements Dispatcher.DispatchHandler {
   status = 0
-  headers: Record<string, string> = {}
+  headers: Record<string, string> = noHeaders
   /** The whole body as UTF-8 (a non-stream answer, or any non-2xx); '' for a redirect. */
   text = ''
 
@@ -35,10 +35,10 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   readonly #provider: string
   readonly #stream: boolean
   #controller: Controller | undefined
-  #resolve: ((response: HttpExchange) => void) | undefined
-  #reject: ((error: unknown) => void) | undefined
+  /** Told once: the response (at its head for a stream, else whole) or the failure. */
+  #receiver: ExchangeReceiver | undefined
   /** Collected body (whole-body mode), or queued stream bytes not yet taken. */
-  #chunks: Buffer[] = []
+  #chunks: Buffer[] | undefined
   #size = 0
   #streaming = false
   #ended = false
@@ -52,15 +52,13 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   constructor(
     signal: AbortSignal | RequestSignal,
     options: { maxBytes: number; provider: string; stream: boolean },
-    resolve: (response: HttpExchange) => void,
-    reject: (error: unknown) => void,
+    receiver: ExchangeReceiver,
   ) {
     this.#signal = signal
     this.#maxBytes = options.maxBytes
     this.#provider = options.provider
     this.#stream = options.stream
-    this.#resolve = resolve
-    this.#reject = reject
+    this.#receiver = receiver
   }
 
   /** True once the response ended or failed: nothing is left to read or release. */
@@ -111,7 +109,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (!this.#streaming) {
       this.#size += chunk.length
       if (this.#size > this.#maxBytes) this.#fail(this.#tooLarge(), true)
-      else this.#chunks.push(chunk)
+      else (this.#chunks ??= []).push(chunk)
       return
     }
     const waiter = this.#waiter
@@ -122,7 +120,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     }
     // Streaming, #size counts the bytes queued for the reader.
     this.#size += chunk.length
-    this.#chunks.push(chunk)
+    ;(this.#chunks ??= []).push(chunk)
     // The reader is behind: stop reading the socket until it takes what is queued.
     if (this.#size > highWaterMark && !controller.paused) controller.pause()
   }
@@ -135,11 +133,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       const waiter = this.#waiter
       this.#waiter = undefined
       waiter?.resolve(undefined)
-    } else if (this.#resolve !== undefined) {
+    } else if (this.#receiver !== undefined) {
       const chunks = this.#chunks
-      this.#chunks = []
-      this.text =
-        chunks.length === 1 ? utf8.decode(chunks[0]) : utf8.decode(Buffer.concat(chunks, this.#size))
+      this.#chunks = undefined
+      if (chunks !== undefined)
+        this.text =
+          chunks.length === 1 ? utf8.decode(chunks[0]) : utf8.decode(Buffer.concat(chunks, this.#size))
       this.#settle()
     }
   }
@@ -150,8 +149,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 
   /** A stream's next queued bytes; `undefined` when none is queued (then `wait()`), `null` at the end. */
   take(): Buffer | undefined | null {
-    if (this.#error !== undefined && this.#chunks.length === 0) throw this.#error
-    const chunk = this.#chunks.shift()
+    const chunk = this.#chunks?.shift()
+    if (chunk === undefined && this.#error !== undefined) throw this.#error
     if (chunk !== undefined) {
       this.#size -= chunk.length
       if (this.#size <= highWaterMark && this.#controller?.paused === true) this.#controller.resume()
@@ -182,7 +181,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
    * goes back to the pool. A server that keeps sending or holds the connection past that gets it closed.
    */
   release(options: { graceMs: number; maxBytes?: number }): void {
-    this.#chunks = []
+    this.#chunks = undefined
     this.#size = 0
     if (this.settled) return
     const timer = setTimeout(() => this.destroy(), Math.max(1, options.graceMs))
@@ -192,10 +191,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   #settle(): void {
-    const resolve = this.#resolve
-    this.#resolve = undefined
-    this.#reject = undefined
-    resolve?.(this)
+    const receiver = this.#receiver
+    this.#receiver = undefined
+    receiver?.onAnswer(this)
   }
 
   #fail(error: unknown, abort: boolean): void {
@@ -203,10 +201,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.#error = error
     this.#cleanup()
     if (this.#drain !== undefined) clearTimeout(this.#drain.timer)
-    const reject = this.#reject
-    this.#resolve = undefined
-    this.#reject = undefined
-    reject?.(error)
+    const receiver = this.#receiver
+    this.#receiver = undefined
+    receiver?.onFailure(error)
     const waiter = this.#waiter
     this.#waiter = undefined
     waiter?.reject(error)
@@ -260,6 +257,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 
 export type HttpResponse = HttpExchange
 
+/** Who hears how an exchange went: a promise's resolvers, or a call's own continuation. */
+export interface ExchangeReceiver {
+  onAnswer(response: HttpExchange): void
+  onFailure(error: unknown): void
+}
+
 /** The controller undici 7 gives a handler, for a dispatcher of the legacy API. */
 class LegacyController implements Controller {
   paused = false
@@ -306,6 +309,9 @@ function parseRawHeaders(raw: Buffer[] | string[]): Record<string, string | stri
 const highWaterMark = 64 * 1024
 
 const utf8 = new TextDecoder('utf-8')
+
+/** Headers of an exchange before its response: one shared empty object. */
+const noHeaders: Record<string, string> = Object.freeze({}) as Record<string, string>
 
 /** The client's own call signal (EventEmitter-style, cheaper per call) or a caller's AbortSignal. */
 function isEmitter(signal: AbortSignal | RequestSignal): signal is RequestSignal {
@@ -357,12 +363,30 @@ export function sendHttp(
   request: ProviderHttpRequest,
   options: SendOptions,
 ): Promise<HttpExchange> {
+  return new Promise((resolve, reject) =>
+    dispatchHttp(dispatcher, request, options, { onAnswer: resolve, onFailure: reject }),
+  )
+}
+
+/**
+ * sendHttp without a promise: `receiver` is told the outcome, once, possibly before this returns
+ * (an aborted signal, a dispatcher that fails at once). Never throws.
+ */
+export function dispatchHttp(
+  dispatcher: Dispatcher,
+  request: ProviderHttpRequest,
+  options: SendOptions,
+  receiver: ExchangeReceiver,
+): void {
   const signal = options.signal
   // Aborted already: no request at all, so no socket is opened for it.
-  if (signal.aborted) return Promise.reject(abortReason(signal))
-  return new Promise((resolve, reject) => {
+  if (signal.aborted) {
+    receiver.onFailure(abortReason(signal))
+    return
+  }
+  const exchange = new HttpExchange(signal, options, receiver)
+  try {
     const url = parseUrl(request.url)
-    const exchange = new HttpExchange(signal, options, resolve, reject)
     const dispatchOptions = {
       origin: url.origin,
       path: url.path,
@@ -374,7 +398,9 @@ export function sendHttp(
       maxRedirections: 0,
     } as Dispatcher.DispatchOptions
     dispatcher.dispatch(dispatchOptions, exchange)
-  })
+  } catch (error) {
+    exchange.onResponseError(undefined as never, error as Error)
+  }
 }
 
 /** The provider's request id header, whichever the provider uses. */

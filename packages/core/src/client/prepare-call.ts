@@ -75,6 +75,7 @@ export function fromEnv(names: readonly string[] | undefined): string | undefine
 }
 
 const noSettings: ProviderSettings = Object.freeze(Object.create(null))
+const noSignals: AbortSignal[] = Object.freeze([]) as unknown as AbortSignal[]
 
 /** A SessionLike has a dispatcher; anything else given as a session must be a Dispatcher. */
 function resolveSession(session: SessionLike | Dispatcher | undefined): {
@@ -211,7 +212,14 @@ export function prepareCall(
   }
   const session = resolveSession(ownValue(request, 'session') ?? binding.session ?? config.session)
   const signal = ownValue(request, 'signal')
-  const signals = [signal, binding.signal].filter((s): s is AbortSignal => s !== undefined)
+  const signals =
+    signal === undefined
+      ? binding.signal === undefined
+        ? noSignals
+        : [binding.signal]
+      : binding.signal === undefined
+        ? [signal]
+        : [signal, binding.signal]
   return {
     provider,
     providerName: name,
