@@ -3,7 +3,7 @@ import { TimeoutError } from '../errors/errors.js'
 import { createCallControl } from './call-control.js'
 
 const aborted = (control: ReturnType<typeof createCallControl>) =>
-  new Promise<unknown>((resolve) => control.requestSignal.once('abort', () => resolve(control.reason)))
+  new Promise<unknown>((resolve) => control.requestSignal.once('abort', () => resolve(control.requestSignal.reason)))
 
 describe('call control deadlines', () => {
   it('calls with one timeout share a deadline list: each ends at its own deadline, in order, and a disposed one never', async () => {
@@ -17,8 +17,8 @@ describe('call control deadlines', () => {
     second.dispose()
     await Promise.all(done)
     expect(order).toEqual(['first', 'third'])
-    expect(first.reason).toBeInstanceOf(TimeoutError)
-    expect((third.reason as TimeoutError).message).toContain('total timeout of 20 ms')
+    expect(first.requestSignal.reason).toBeInstanceOf(TimeoutError)
+    expect((third.requestSignal.reason as TimeoutError).message).toContain('total timeout of 20 ms')
     // second's deadline lay between the other two: had it stayed in the list it would have ended too.
     expect(second.aborted).toBe(false)
     first.dispose()

@@ -26,13 +26,23 @@ export function createStreamBodyTimers(
 ): StreamBodyTimers {
   let waiting = true
   let idled = false
-  const idleTimer = setTimeout(() => {
-    if (!waiting) return
+  // Since when the body waits for data. A read does not touch the timer (a refresh per read costs
+  // a clock read and a timer list insertion): the timer checks on firing and waits on for the rest.
+  let since = performance.now()
+  const onIdle = () => {
+    // While the reader handles a read, the clock does not run: look again a whole timeout later.
+    const left = waiting ? options.idleTimeout - (performance.now() - since) : options.idleTimeout
+    // Timers may fire up to a millisecond early.
+    if (left > 1) {
+      idleTimer = setTimeout(onIdle, left)
+      return
+    }
     idled = true
     body.destroy(
       new TimeoutError(`no stream data for ${options.idleTimeout} ms`, { timeout: 'idle', retryable: false }),
     )
-  }, options.idleTimeout)
+  }
+  let idleTimer = setTimeout(onIdle, options.idleTimeout)
   const streamTimer =
     options.streamTimeout === undefined
       ? undefined
@@ -50,7 +60,7 @@ export function createStreamBodyTimers(
     },
     waiting() {
       waiting = true
-      idleTimer.refresh()
+      since = performance.now()
     },
     get idled() {
       return idled
