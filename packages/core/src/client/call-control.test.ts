@@ -3,7 +3,9 @@ import { TimeoutError } from '../errors/errors.js'
 import { createCallControl } from './call-control.js'
 
 const aborted = (control: ReturnType<typeof createCallControl>) =>
-  new Promise<unknown>((resolve) => control.requestSignal.once('abort', () => resolve(control.requestSignal.reason)))
+  new Promise<unknown>((resolve) =>
+    control.requestSignal.once('abort', () => resolve(control.requestSignal.reason)),
+  )
 
 describe('call control deadlines', () => {
   it('calls with one timeout share a deadline list: each ends at its own deadline, in order, and a disposed one never', async () => {

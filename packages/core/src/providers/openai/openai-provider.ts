@@ -36,8 +36,8 @@ export interface OpenAIFamilyProviderConfig {
 
 /**
  * The request headers of a call. The same client sends the same few sets (one key, its headers,
- * two accepts), so the last one built per accept is kept and reused when nothing changed: frozen,
- * as undici only reads it.
+ * two accepts), so the last one merged per accept is kept and each call gets a copy of it: a copy,
+ * as a dispatcher may write to the headers it is given (undici's ProxyAgent adds `host`).
  */
 function createHeadersFor(config: OpenAIFamilyProviderConfig) {
   const last: Record<string, { apiKey: string | undefined; extra: object; headers: Record<string, string> }> =
@@ -45,14 +45,14 @@ function createHeadersFor(config: OpenAIFamilyProviderConfig) {
   return (context: ProviderCallContext, accept: string): Record<string, string> => {
     const kept = last[accept]
     if (kept !== undefined && kept.apiKey === context.apiKey && kept.extra === context.headers)
-      return kept.headers
+      return { ...kept.headers }
     const auth =
       context.apiKey === undefined
         ? {}
         : (config.authHeaders?.(context.apiKey) ?? { authorization: `Bearer ${context.apiKey}` })
-    const headers = Object.freeze({ 'content-type': 'application/json', accept, ...context.headers, ...auth })
+    const headers = { 'content-type': 'application/json', accept, ...context.headers, ...auth }
     last[accept] = { apiKey: context.apiKey, extra: context.headers, headers }
-    return headers
+    return { ...headers }
   }
 }
 
