@@ -109,7 +109,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (!this.#streaming) {
       this.#size += chunk.length
       if (this.#size > this.#maxBytes) this.#fail(this.#tooLarge(), true)
-      else (this.#chunks ??= []).push(chunk)
+      else this.#queue(chunk)
       return
     }
     const waiter = this.#waiter
@@ -120,7 +120,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     }
     // Streaming, #size counts the bytes queued for the reader.
     this.#size += chunk.length
-    ;(this.#chunks ??= []).push(chunk)
+    this.#queue(chunk)
     // The reader is behind: stop reading the socket until it takes what is queued.
     if (this.#size > highWaterMark && !controller.paused) controller.pause()
   }
@@ -188,6 +188,11 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     timer.unref()
     this.#drain = { left: options.maxBytes ?? 64 * 1024, timer }
     if (this.#controller?.paused === true) this.#controller.resume()
+  }
+
+  #queue(chunk: Buffer): void {
+    if (this.#chunks === undefined) this.#chunks = [chunk]
+    else this.#chunks.push(chunk)
   }
 
   #settle(): void {
