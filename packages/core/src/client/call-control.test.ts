@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { TimeoutError } from '../errors/errors.js'
 import { createCallControl } from './call-control.js'
@@ -45,5 +46,39 @@ describe('call control deadlines', () => {
     expect(order).toEqual([10, 40])
     long.dispose()
     short.dispose()
+  })
+})
+
+describe('call control following a downstream response', () => {
+  const response = (state: { writableFinished: boolean; destroyed?: boolean }) =>
+    Object.assign(new EventEmitter(), state) as EventEmitter & {
+      writableFinished: boolean
+      destroyed?: boolean
+    }
+
+  it('aborts when the response closes before it finished, and not when it finished', () => {
+    const cut = response({ writableFinished: false })
+    const control = createCallControl(60_000, [cut])
+    expect(cut.listenerCount('close')).toBe(1)
+    cut.emit('close')
+    expect(control.aborted).toBe(true)
+    expect((control.requestSignal.reason as DOMException).name).toBe('AbortError')
+    control.dispose()
+
+    const finished = response({ writableFinished: true })
+    const other = createCallControl(60_000, [finished])
+    finished.emit('close')
+    expect(other.aborted).toBe(false)
+    other.dispose()
+  })
+
+  it('aborts at once for a response already gone, and leaves no listener after dispose', () => {
+    const gone = createCallControl(60_000, [response({ writableFinished: false, destroyed: true })])
+    expect(gone.aborted).toBe(true)
+    gone.dispose()
+    const open = response({ writableFinished: false })
+    const control = createCallControl(60_000, [open])
+    control.dispose()
+    expect(open.listenerCount('close')).toBe(0)
   })
 })

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../errors/errors.js'
 import { callerDeadline } from '../session/request-tracker.js'
+import type { AbortSource, CloseSource } from './client-options.js'
 
 /**
  * The smallest request signal undici accepts: `aborted`, `reason`, and EventEmitter-style
@@ -124,18 +125,37 @@ class Control implements CallControl, RequestSignal {
     if (cleanups !== undefined) for (const cleanup of cleanups) cleanup()
   }
 
-  follow(signals: readonly AbortSignal[]): void {
-    for (const signal of signals) {
+  follow(sources: readonly AbortSource[]): void {
+    for (const source of sources) {
+      if (!(source instanceof AbortSignal)) {
+        if (this.#followResponse(source)) break
+        continue
+      }
       const onAbort = () =>
-        this.abort(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'))
-      if (signal.aborted) {
+        this.abort(source.reason ?? new DOMException('This operation was aborted', 'AbortError'))
+      if (source.aborted) {
         onAbort()
         break
       }
-      signal.addEventListener('abort', onAbort, { once: true })
+      source.addEventListener('abort', onAbort, { once: true })
       if (this.#cleanups === undefined) this.#cleanups = []
-      this.#cleanups.push(() => signal.removeEventListener('abort', onAbort))
+      this.#cleanups.push(() => source.removeEventListener('abort', onAbort))
     }
+  }
+
+  /** Aborts when the response closes before it finished; true when it is gone already. */
+  #followResponse(response: CloseSource): boolean {
+    const onClose = () => {
+      if (!response.writableFinished) this.abort(new DOMException('This operation was aborted', 'AbortError'))
+    }
+    if (response.destroyed === true && !response.writableFinished) {
+      onClose()
+      return true
+    }
+    response.once('close', onClose)
+    if (this.#cleanups === undefined) this.#cleanups = []
+    this.#cleanups.push(() => response.removeListener('close', onClose))
+    return false
   }
 
   startTimer(timeoutMs: number): void {
@@ -249,7 +269,7 @@ function deadlineList(timeoutMs: number): DeadlineList {
  * const control = createCallControl(600_000, [request.signal])
  * try { await work(control.signal) } catch (e) { throw control.translate(e) } finally { control.dispose() }
  */
-export function createCallControl(timeoutMs: number, signals: readonly AbortSignal[]): CallControl {
+export function createCallControl(timeoutMs: number, signals: readonly AbortSource[]): CallControl {
   const control = new Control(timeoutMs)
   if (signals.length > 0) control.follow(signals)
   control.startTimer(timeoutMs)

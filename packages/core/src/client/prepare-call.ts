@@ -8,7 +8,7 @@ import { isSecretHeader, redactUrl } from '../session/redact.js'
 import type { SessionLogger } from '../session/session-options.js'
 import type { CompletionRequest, EmbeddingRequest, SessionLike } from '../types/request.js'
 import type { CallScope } from './call-scope.js'
-import type { ClientBindingOptions, ClientInternals, ProviderSettings } from './client-options.js'
+import type { AbortSource, ClientInternals, ProviderSettings, RequestBinding } from './client-options.js'
 import { mergeHeaders } from './merge-headers.js'
 import { ownValue } from './read-own-options.js'
 import type { CallChain } from './run-with-middleware.js'
@@ -57,7 +57,7 @@ export interface PreparedCall {
   maxStreamBytes: number
   /** Headers of the last request sent, kept to find its credentials when an error is redacted. */
   sentHeaders: Record<string, string> | undefined
-  signals: AbortSignal[]
+  signals: AbortSource[]
   logger: SessionLogger | undefined
   internals: ClientInternals
   /** The middleware this call goes through; undefined (the usual case) costs nothing. */
@@ -75,7 +75,7 @@ export function fromEnv(names: readonly string[] | undefined): string | undefine
 }
 
 const noSettings: ProviderSettings = Object.freeze(Object.create(null))
-const noSignals: AbortSignal[] = Object.freeze([]) as unknown as AbortSignal[]
+const noSignals: AbortSource[] = Object.freeze([]) as unknown as AbortSource[]
 
 /** A SessionLike has a dispatcher; anything else given as a session must be a Dispatcher. */
 function resolveSession(session: SessionLike | Dispatcher | undefined): {
@@ -159,7 +159,7 @@ function groupSettings(config: ClientConfig, name: string, group: ResolvedDeploy
 /** Validates and resolves a call before any I/O. Request fields are read as own properties only. */
 export function prepareCall(
   config: ClientConfig,
-  binding: ClientBindingOptions,
+  binding: RequestBinding,
   request: CompletionRequest | EmbeddingRequest,
   kind: 'chat' | 'embedding',
 ): PreparedCall {
@@ -213,13 +213,9 @@ export function prepareCall(
   const session = resolveSession(ownValue(request, 'session') ?? binding.session ?? config.session)
   const signal = ownValue(request, 'signal')
   const signals =
-    signal === undefined
-      ? binding.signal === undefined
-        ? noSignals
-        : [binding.signal]
-      : binding.signal === undefined
-        ? [signal]
-        : [signal, binding.signal]
+    signal === undefined && binding.signal === undefined && binding.closeOn === undefined
+      ? noSignals
+      : [signal, binding.signal, binding.closeOn].filter((s): s is AbortSource => s !== undefined)
   return {
     provider,
     providerName: name,
@@ -258,7 +254,7 @@ const merged = new WeakMap<
 function configuredHeaders(
   config: ClientConfig,
   settings: ProviderSettings,
-  binding: ClientBindingOptions,
+  binding: RequestBinding,
 ): Record<string, string> {
   const kept = merged.get(settings)
   if (kept !== undefined && kept.client === config.headers && kept.binding === binding.headers)
