@@ -14,6 +14,7 @@ files=(
   test/session-tls-proxy.test.ts
   test/session-leak-warning.test.ts
   test/client-fixtures.test.ts
+  test/client-dispatch-transport.test.ts
   test/client-middleware.test.ts
   test/telemetry-channel.test.ts
   test/telemetry-spans.test.ts

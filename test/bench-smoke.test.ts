@@ -55,8 +55,48 @@ describe('pnpm bench (smoke, tiny counts)', () => {
     expect(results.frameworks.map((f: { name: string }) => f.name)).toEqual(['express', 'fastify', 'hono'])
     for (const framework of results.frameworks)
       for (const run of [...framework.raw, ...framework.llm]) expect(run).toMatchObject({ errors: 0 })
+    // Retained heap per in-flight call: every call was held by the server, then answered.
+    expect(results.heap.contenders.map((c: { id: string }) => c.id)).toEqual([
+      'undici',
+      'undici-dispatch',
+      'llm-session',
+    ])
+    for (const contender of results.heap.contenders) {
+      expect(contender.errors, `heap ${contender.id}: ${contender.firstError}`).toBe(0)
+      expect(contender.rounds).toHaveLength(1)
+      expect(contender.rounds[0].atServer).toBe(64)
+      // 200 calls in flight keep something alive; a measure of nothing would be near 0.
+      expect(contender.bytesPerCall).toBeGreaterThan(200)
+    }
+    const targetNames = results.targets.map((t: { target: string }) => t.target)
+    expect(targetNames).toContain(
+      'heap-c200: llm-session retained heap per in-flight call / raw undici request()',
+    )
+    for (const name of ['express', 'fastify', 'hono'])
+      expect(targetNames).toContain(`${name}: /llm route time / /raw route time`)
+    expect(stdout).toContain('== Retained heap per in-flight call')
     expect(results.targets.length).toBeGreaterThanOrEqual(20)
     for (const target of results.targets) expect(typeof target.pass).toBe('boolean')
     expect(readFileSync(join(outDir, 'chart.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\n$/)
   }, 60_000)
+
+  it('pnpm bench:profile writes the top self-time functions of both scenarios', async () => {
+    await run(process.execPath, [join(repoRoot, 'bench', 'dist', 'profile-run.js')], {
+      env: {
+        ...process.env,
+        BENCH_ROUND_MS: '40',
+        BENCH_STREAM_TOKENS: '20',
+        BENCH_PROFILE_LABEL: 'smoke',
+        BENCH_OUT: outDir,
+      },
+      timeout: 30_000,
+    })
+    const text = readFileSync(join(outDir, 'profile-smoke.txt'), 'utf8')
+    expect(text).toContain('== JSON completion, concurrency 20:')
+    expect(text).toContain('== Streamed completion (20 chunks), concurrency 20:')
+    // Each section lists functions with their self time and share, and names no machine path.
+    expect(text).toMatch(/^ +\d+ +\d+\.\d +\d+\.\d {2}\S/m)
+    expect(text).toMatch(/\(packages\/core\/dist\/[\w.-]+:\d+\)/)
+    expect(text).not.toContain(repoRoot)
+  }, 40_000)
 })

@@ -1,4 +1,6 @@
+import { median } from './load-loop.js'
 import type { FrameworkFigures } from './run-framework-scenario.js'
+import type { HeapFigures } from './run-heap-scenario.js'
 import type { LoadScenarioResult } from './run-load-scenarios.js'
 import type { ParserFigures, TargetCheck } from './targets.js'
 
@@ -73,10 +75,33 @@ export function formatFrameworks(frameworks: FrameworkFigures[]): string {
     fmt(f.rawRequestsPerSecond),
     fmt(f.llmRequestsPerSecond),
     fmt(f.overhead, 3),
+    f.overhead <= 1 ? 'PASS' : 'MISS',
     fmt([...f.raw, ...f.llm].reduce((sum, r) => sum + r.errors, 0)),
   ])
   return [
-    '== Framework routes, concurrency 20: req.llm against raw undici in the same app ==',
-    table(['framework', 'raw undici req/s', 'req.llm req/s', 'time x raw', 'errors'], rows),
+    '== Framework routes, concurrency 20: /llm (req.llm) against /raw (raw undici) in the same app ==',
+    table(['framework', '/raw req/s', '/llm req/s', '/llm time x /raw', '<= 1.0', 'errors'], rows),
+  ].join('\n')
+}
+
+export function formatHeap(heap: HeapFigures): string {
+  const raw = heap.contenders.find((c) => c.id === 'undici')!.bytesPerCall
+  const rows = heap.contenders.map((c) => [
+    c.label,
+    fmt(c.bytesPerCall),
+    fmt(c.bytesPerCall / raw, 2),
+    fmt(median(c.rounds.map((r) => r.idleBytes)) / 1024 / 1024, 2),
+    fmt(median(c.rounds.map((r) => r.atServer))),
+    fmt(c.errors),
+  ])
+  const ours = heap.contenders.find((c) => c.id === 'llm-session')!.bytesPerCall
+  const errors = heap.contenders
+    .filter((c) => c.firstError !== undefined)
+    .map((c) => `  ${c.label}: first error: ${c.firstError}`)
+  return [
+    `== Retained heap per in-flight call: ${heap.calls} JSON completions held by the server, ${heap.connections} sockets ==`,
+    table(['contender', 'bytes/call', 'x undici', 'idle heap MB', 'at server', 'errors'], rows),
+    `llm-session <= raw undici request(): ${ours <= raw ? 'PASS' : 'MISS'}`,
+    ...errors,
   ].join('\n')
 }

@@ -8,8 +8,15 @@ import { readBenchConfig } from './bench-config.js'
 import { startChild } from './child-ipc.js'
 import type { ParserRun } from './parser-process.js'
 import { renderChart } from './report-svg.js'
-import { formatFrameworks, formatLoadScenario, formatParser, formatTargets } from './report-table.js'
+import {
+  formatFrameworks,
+  formatHeap,
+  formatLoadScenario,
+  formatParser,
+  formatTargets,
+} from './report-table.js'
 import { type FrameworkFigures, runFrameworkScenario } from './run-framework-scenario.js'
+import { type HeapFigures, runHeapScenario } from './run-heap-scenario.js'
 import {
   type LoadScenarioResult,
   loadScenarios,
@@ -22,6 +29,17 @@ import { checkTargets, type ParserFigures } from './targets.js'
 const config = readBenchConfig()
 const started = Date.now()
 const log = (line: string) => process.stderr.write(`${line}\n`)
+/** Wall time of each part of the run, in seconds (results.json meta.sectionSeconds). */
+const sectionSeconds: Record<string, number> = {}
+async function timed<T>(id: string, part: () => Promise<T>): Promise<T> {
+  const begin = Date.now()
+  try {
+    return await part()
+  } finally {
+    sectionSeconds[id] = Math.round((Date.now() - begin) / 100) / 10
+    log(`  ${id}: ${sectionSeconds[id]} s`)
+  }
+}
 const wanted = (id: string) => config.only === undefined || config.only.includes(id)
 const packageDir = resolve(fileURLToPath(import.meta.url), '..', '..')
 const versionOf = (name: string): string =>
@@ -75,19 +93,19 @@ try {
   const scenarios: LoadScenarioResult[] = []
   for (const scenario of loadScenarios) {
     if (!wanted(scenario.id)) continue
-    const result = await runLoadScenario(scenario, mock, config, log)
+    const result = await timed(scenario.id, () => runLoadScenario(scenario, mock, config, log))
     scenarios.push(result)
     console.log(`${formatLoadScenario(result)}\n`)
   }
   let parser: ParserFigures | undefined
   if (wanted('parser')) {
-    parser = await runParser()
+    parser = await timed('parser', runParser)
     console.log(`${formatParser(parser)}\n`)
   }
   let soak: SoakResult | undefined
   if (wanted('soak')) {
     log(`  soak: ${config.soakRequests} requests on one session`)
-    soak = await runSoak(mock)
+    soak = await timed('soak', () => runSoak(mock))
     console.log(
       `== ${soak.requests} requests on one session (concurrency 20) ==\n` +
         `heap after GC: ${soak.heapAtTenthMb.toFixed(2)} MB at 10%, ${soak.heapAtEndMb.toFixed(2)} MB at the end ` +
@@ -96,16 +114,22 @@ try {
   }
   let frameworks: FrameworkFigures[] = []
   if (wanted('frameworks')) {
-    frameworks = await runFrameworkScenario(mock, config, log)
+    frameworks = await timed('frameworks', () => runFrameworkScenario(mock, config, log))
     console.log(`${formatFrameworks(frameworks)}\n`)
   }
-  const targets = checkTargets(scenarios, config.connections, parser, soak, frameworks)
+  let heap: HeapFigures | undefined
+  if (wanted('heap-c200')) {
+    heap = await timed('heap-c200', () => runHeapScenario(config, log))
+    console.log(`${formatHeap(heap)}\n`)
+  }
+  const targets = checkTargets(scenarios, config.connections, parser, soak, frameworks, heap)
   console.log(formatTargets(targets))
 
   const cpu = cpus()
   const meta = {
     date: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
+    sectionSeconds,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: cpu.length,
@@ -121,7 +145,7 @@ try {
   mkdirSync(config.outDir, { recursive: true })
   writeFileSync(
     join(config.outDir, 'results.json'),
-    `${JSON.stringify({ meta, scenarios, parser, soak, frameworks, targets }, null, 2)}\n`,
+    `${JSON.stringify({ meta, scenarios, parser, soak, frameworks, heap, targets }, null, 2)}\n`,
   )
   const subtitle = `${meta.date.slice(0, 10)}, Node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), medians of ${config.rounds} rounds, TLS mock provider in its own process`
   writeFileSync(join(config.outDir, 'chart.svg'), renderChart(scenarios, subtitle))

@@ -1,6 +1,7 @@
 import type { ContenderId } from './contenders.js'
 import { median } from './load-loop.js'
 import type { ParserRun } from './parser-process.js'
+import type { HeapFigures } from './run-heap-scenario.js'
 import type { LoadScenarioResult } from './run-load-scenarios.js'
 import type { SoakResult } from './soak-process.js'
 
@@ -42,6 +43,7 @@ export function checkTargets(
   parser: ParserFigures | undefined,
   soak: SoakResult | undefined,
   frameworks: { name: string; overhead: number }[],
+  heap?: HeapFigures,
 ): TargetCheck[] {
   const checks: TargetCheck[] = []
   for (const scenario of scenarios) {
@@ -121,14 +123,19 @@ export function checkTargets(
         1.1,
       ),
     )
+  // Issue 14: a binding's route costs no more than the same route on raw undici.
   for (const framework of frameworks)
+    checks.push(check(`${framework.name}: /llm route time / /raw route time`, framework.overhead, '<=', 1.0))
+  if (heap !== undefined) {
+    const bytes = (id: ContenderId) => heap.contenders.find((c) => c.id === id)!.bytesPerCall
     checks.push(
       check(
-        `${framework.name} binding: route time with req.llm / with raw undici`,
-        framework.overhead,
+        `${heap.id}: llm-session retained heap per in-flight call / raw undici request()`,
+        bytes('llm-session') / bytes('undici'),
         '<=',
-        1.1,
+        1.0,
       ),
     )
+  }
   return checks
 }

@@ -31,6 +31,7 @@ export type {
   AzureProviderSettings,
   ClientBindingOptions,
   ClientOptions,
+  CloseSource,
   ClientProviderSettings,
   ProviderSettings,
 } from './client/client-options.js'

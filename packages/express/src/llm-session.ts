@@ -1,10 +1,4 @@
-import {
-  type BindingOptions,
-  createBindingRuntime,
-  createResponseCloseSignal,
-  type LlmClient,
-  type LlmSession,
-} from '@llm-session/core'
+import { type BindingOptions, createBindingRuntime, type LlmClient, type LlmSession } from '@llm-session/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 /** Options of `llmSession()`: `{ session?, client?, closeSession? }`. */
@@ -52,13 +46,13 @@ export function llmSession(options?: LlmSessionOptions, ...misuse: unknown[]): L
 
   function middleware(request: Request, response: Response, next: NextFunction): void {
     let scoped: LlmClient | undefined
-    // Lazy: a request that never touches req.llm pays for no AbortController or listener.
+    // Lazy: a request that never touches req.llm pays for no client.
     Object.defineProperty(request, 'llm', {
       configurable: true,
       enumerable: false,
       get: () => {
         scoped ??= runtime.requestClient({
-          signal: createResponseCloseSignal(response),
+          response,
           requestId: request.get('x-request-id'),
         })
         return scoped

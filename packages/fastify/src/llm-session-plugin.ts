@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import {
-  type BindingOptions,
-  createBindingRuntime,
-  createResponseCloseSignal,
-  type LlmClient,
-  type LlmSession,
-} from '@llm-session/core'
+import { type BindingOptions, createBindingRuntime, type LlmClient, type LlmSession } from '@llm-session/core'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -41,7 +35,7 @@ const plugin: FastifyPluginAsync<LlmSessionPluginOptions> = async (app, options)
       if (scoped === undefined) {
         const response = responses.get(this)
         scoped = runtime.requestClient({
-          ...(response === undefined ? {} : { signal: createResponseCloseSignal(response) }),
+          ...(response === undefined ? {} : { response }),
           requestId: inboundRequestId(this),
         })
         scopedClients.set(this, scoped)

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type BindingRuntime, createResponseCloseSignal } from '@llm-session/core'
+import type { BindingRuntime } from '@llm-session/core'
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common'
 import type { LlmClient } from './llm-client.js'
 import { LLM_SESSION_BINDING, REQUEST_CLIENT } from './llm-session.constants.js'
@@ -31,7 +31,7 @@ export class LlmRequestScopeMiddleware implements NestMiddleware {
       client: () => {
         const header = request.headers['x-request-id']
         scoped ??= this.runtime.requestClient({
-          signal: createResponseCloseSignal(response),
+          response,
           requestId: typeof header === 'string' ? header : undefined,
         }) as LlmClient
         return scoped

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { createClient, type LlmClient } from '../client/create-client.js'
+import type { CloseSource, RequestBinding } from '../client/client-options.js'
+import { bindRequestClient, createClient, type LlmClient } from '../client/create-client.js'
+import { validateHeaders } from '../client/validate-request.js'
+import { InvalidArgumentError } from '../errors/errors.js'
 import { createSession, type LlmSession } from '../session/create-session.js'
 import type { SessionLogger, SessionOptions } from '../session/session-options.js'
 import { type BindingOptions, isSession, validateBindingOptions } from './validate-binding-options.js'
@@ -16,6 +19,12 @@ export interface BindingRuntimeSettings {
 export interface RequestClientOptions {
   /** Aborts the provider call, e.g. when the downstream caller disconnects. */
   signal?: AbortSignal
+  /**
+   * The downstream response (node:http's ServerResponse): a call is aborted when it closes before
+   * it finished, as `signal: createResponseCloseSignal(response)` does, without an AbortController
+   * per request.
+   */
+  response?: CloseSource
   /** Sent to the provider as `x-request-id`; a random UUID when absent. */
   requestId?: string
 }
@@ -65,11 +74,18 @@ export function createBindingRuntime(
     client,
     ownsSession,
     closesSession,
-    requestClient({ signal, requestId } = {}) {
-      return client.with({
-        ...(signal === undefined ? {} : { signal }),
-        headers: { 'x-request-id': requestId === undefined || requestId === '' ? randomUUID() : requestId },
-      })
+    requestClient({ signal, response, requestId } = {}) {
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        throw new InvalidArgumentError('signal must be an AbortSignal', { field: 'signal' })
+      const headers = {
+        'x-request-id': requestId === undefined || requestId === '' ? randomUUID() : requestId,
+      }
+      // The id comes from the caller's header: checked as with() checks headers.
+      validateHeaders(headers, 'headers')
+      const options: RequestBinding = { headers }
+      if (signal !== undefined) options.signal = signal
+      if (response !== undefined) options.closeOn = response
+      return bindRequestClient(client, options)
     },
     close() {
       closing ??= closesSession ? session.close() : Promise.resolve()

@@ -7,7 +7,6 @@ import {
   createChatCompletionAssembler,
 } from '../streaming/chat-completion-assembler.js'
 import { createStreamBodyTimers, type StreamBodyTimers } from '../streaming/create-stream-body-timers.js'
-import { releaseStreamBody } from '../streaming/release-stream-body.js'
 import { StreamFramingError } from '../streaming/sse-framer.js'
 import { createStreamDecoder } from '../streaming/stream-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../types/chat.js'
@@ -15,7 +14,7 @@ import type { CallInfo, CompletionRequest } from '../types/request.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { getCallInfo, setCallInfo } from './call-info.js'
 import type { CallScope } from './call-scope.js'
-import { discardBody, type HttpResponse } from './http-transport.js'
+import type { HttpResponse } from './http-transport.js'
 import { openStream, openStreamWithMiddleware, reportChunks } from './open-stream.js'
 import type { PreparedCall } from './prepare-call.js'
 import { callInfoOf, responseContext, scrubError, toCallError } from './run-call.js'
@@ -151,7 +150,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       control.stopTotalTimer()
       info = callInfoOf(call, response, sent.attempts, 0)
       setCallInfo(this, info)
-      const body = response.body
+      const body = response
       const context = responseContext(call, response, this.#request)
       const mapper = call.provider.createChunkMapper(context)
       const decoder = createStreamDecoder(call.provider.streamFormat, { maxEventSize: call.maxResponseBytes })
@@ -166,14 +165,15 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         },
       })
       timers = createStreamBodyTimers(body, call)
-      let bytesRead = 0
       try {
-        // Not destroyed on break: after the terminator the rest is drained so the socket can be reused.
-        for await (const bytes of body.iterator({ destroyOnReturn: false })) {
+        // Bytes straight from the handler: queued ones taken at once, a promise only to wait for the network.
+        for (;;) {
+          let bytes = body.take()
+          if (bytes === undefined) bytes = await body.wait()
+          if (bytes == null) break
           timers.received()
-          bytesRead += (bytes as Buffer).length
-          guard.count((bytes as Buffer).length)
-          const { batch, failed, error } = mapEvents(decoder.push(bytes as Buffer), mapper, assembler)
+          guard.count(bytes.length)
+          const { batch, failed, error } = mapEvents(decoder.push(bytes), mapper, assembler)
           if (scope !== undefined && batch.length > 0) reportChunks(scope, batch.length)
           // Chunks mapped before a failing event still reach the reader first, as one by one.
           if (batch.length > 0) {
@@ -192,7 +192,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         if (!(timers.idled && mapper.complete === true)) throw error
       }
       timers.clear()
-      if (mapper.finished) releaseStreamBody(body, { bytesRead, graceMs: Math.min(call.idleTimeout, 1000) })
+      // Not destroyed after the terminator: the rest is drained so the socket can be reused.
+      if (mapper.finished) body.release({ graceMs: Math.min(call.idleTimeout, 1000) })
       else {
         const { batch, failed, error } = mapEvents(decoder.end(), mapper, assembler)
         if (scope !== undefined && batch.length > 0) reportChunks(scope, batch.length)
@@ -220,7 +221,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       timers?.clear()
       guard?.dispose()
       if (!completed) {
-        if (response !== undefined) discardBody(response.body)
+        response?.destroy()
         this.#settle.reject(abortError('The stream was closed before its end'))
       }
       if (info !== undefined) info.latencyMs = Math.round(performance.now() - started)

@@ -118,6 +118,26 @@ export interface ClientBindingOptions {
   session?: SessionLike | Dispatcher
 }
 
+/**
+ * A downstream response (node:http's ServerResponse): a call is aborted when it closes before it
+ * finished, as with `createResponseCloseSignal(response)`, for an EventEmitter listener per call
+ * instead of an AbortController per request and EventTarget listeners per call.
+ */
+export interface CloseSource {
+  once(event: 'close', listener: () => void): unknown
+  removeListener(event: 'close', listener: () => void): unknown
+  readonly writableFinished: boolean
+  readonly destroyed?: boolean
+}
+
+/** @internal A client's binding as the framework bindings make it: with the downstream response to follow. */
+export interface RequestBinding extends ClientBindingOptions {
+  closeOn?: CloseSource
+}
+
+/** What aborts a call besides its own deadline: the caller's signals, a downstream response. */
+export type AbortSource = AbortSignal | CloseSource
+
 /** Test seams: the retry wait and its jitter. */
 export interface ClientInternals {
   sleep(ms: number, signal: AbortSignal): Promise<void>

@@ -9,6 +9,7 @@ import {
   type ClientInternals,
   type ClientOptions,
   defaultClientInternals,
+  type RequestBinding,
 } from './client-options.js'
 import { mergeHeaders } from './merge-headers.js'
 import { type ClientConfig, prepareCall } from './prepare-call.js'
@@ -38,14 +39,30 @@ export interface LlmClient {
   close(): Promise<void>
 }
 
+/**
+ * @internal A bound client for one inbound request, from a framework binding: `with()` without
+ * re-validating what the binding built, and with the downstream response to follow (`closeOn`).
+ */
+export const bindRequest: unique symbol = Symbol('llm-session.bindRequest')
+
+/** @internal */
+export function bindRequestClient(client: LlmClient, options: RequestBinding): LlmClient {
+  const bind = (client as { [bindRequest]?: (options: RequestBinding) => LlmClient })[bindRequest]
+  return bind === undefined ? client.with(options) : bind(options)
+}
+
 const knownBindingOptions = new Set(['signal', 'headers', 'apiKey', 'session'])
 
 function buildClient(
   config: ClientConfig,
-  binding: ClientBindingOptions,
+  binding: RequestBinding,
   owned: LlmSession | undefined,
 ): LlmClient {
-  const client: LlmClient & { toJSON(): unknown; [inspect.custom](): string } = {
+  const client: LlmClient & {
+    toJSON(): unknown
+    [inspect.custom](): string
+    [bindRequest](options: RequestBinding): LlmClient
+  } = {
     get sessionId() {
       return sessionIdOf(config.session)
     },
@@ -64,6 +81,13 @@ function buildClient(
         return Promise.reject(error)
       }
     },
+    [bindRequest](options: RequestBinding) {
+      // The bindings' own options (their response, a request id header they validated): no copy of with()'s checks.
+      const merged: RequestBinding = Object.assign(Object.create(null), binding, options, {
+        headers: mergeHeaders([binding.headers], [options.headers]),
+      })
+      return buildClient(config, merged, undefined)
+    },
     with(given) {
       if (typeof given !== 'object' || given === null)
         throw new InvalidArgumentError('with() takes an options object', { field: 'options' })
@@ -76,7 +100,7 @@ function buildClient(
       if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
         throw new InvalidArgumentError('signal must be an AbortSignal', { field: 'signal' })
       // Null prototype: a binding field left out never reads a polluted Object.prototype.
-      const merged: ClientBindingOptions = Object.assign(Object.create(null), binding, options, {
+      const merged: RequestBinding = Object.assign(Object.create(null), binding, options, {
         headers: mergeHeaders([binding.headers], [options.headers]),
       })
       const signals = [binding.signal, options.signal].filter((s): s is AbortSignal => s !== undefined)

@@ -1,7 +1,7 @@
 import type { CompletionRequest } from '../types/request.js'
 import type { CallControl } from './call-control.js'
 import type { CallScope } from './call-scope.js'
-import { discardBody, type HttpResponse } from './http-transport.js'
+import type { HttpResponse } from './http-transport.js'
 import type { PreparedCall } from './prepare-call.js'
 import { providerCallContext, sendChecked, withRetries } from './run-call.js'
 import { runWithMiddleware } from './run-with-middleware.js'
@@ -16,7 +16,7 @@ export function openStream(
     const built = await call.provider.createChatRequest(request, providerCallContext(call, control), {
       stream: true,
     })
-    return sendChecked(call, control, built)
+    return sendChecked(call, control, built, true)
   })
 }
 
@@ -34,7 +34,7 @@ export function openStreamWithMiddleware(
     control,
     async (routed) => ({ call: routed, sent: await openStream(routed, control, request) }),
     () => undefined,
-    (unused) => discardBody(unused.sent.value.body),
+    (unused) => unused.sent.value.destroy(),
   )
 }
 

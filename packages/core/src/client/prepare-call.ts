@@ -8,7 +8,7 @@ import { isSecretHeader, redactUrl } from '../session/redact.js'
 import type { SessionLogger } from '../session/session-options.js'
 import type { CompletionRequest, EmbeddingRequest, SessionLike } from '../types/request.js'
 import type { CallScope } from './call-scope.js'
-import type { ClientBindingOptions, ClientInternals, ProviderSettings } from './client-options.js'
+import type { AbortSource, ClientInternals, ProviderSettings, RequestBinding } from './client-options.js'
 import { mergeHeaders } from './merge-headers.js'
 import { ownValue } from './read-own-options.js'
 import type { CallChain } from './run-with-middleware.js'
@@ -57,7 +57,7 @@ export interface PreparedCall {
   maxStreamBytes: number
   /** Headers of the last request sent, kept to find its credentials when an error is redacted. */
   sentHeaders: Record<string, string> | undefined
-  signals: AbortSignal[]
+  signals: AbortSource[]
   logger: SessionLogger | undefined
   internals: ClientInternals
   /** The middleware this call goes through; undefined (the usual case) costs nothing. */
@@ -75,6 +75,7 @@ export function fromEnv(names: readonly string[] | undefined): string | undefine
 }
 
 const noSettings: ProviderSettings = Object.freeze(Object.create(null))
+const noSignals: AbortSource[] = Object.freeze([]) as unknown as AbortSource[]
 
 /** A SessionLike has a dispatcher; anything else given as a session must be a Dispatcher. */
 function resolveSession(session: SessionLike | Dispatcher | undefined): {
@@ -158,7 +159,7 @@ function groupSettings(config: ClientConfig, name: string, group: ResolvedDeploy
 /** Validates and resolves a call before any I/O. Request fields are read as own properties only. */
 export function prepareCall(
   config: ClientConfig,
-  binding: ClientBindingOptions,
+  binding: RequestBinding,
   request: CompletionRequest | EmbeddingRequest,
   kind: 'chat' | 'embedding',
 ): PreparedCall {
@@ -195,7 +196,10 @@ export function prepareCall(
   }
   validateBaseUrl(baseUrl, 'baseUrl')
   const requestHeaders = ownValue(request, 'headers')
-  let headers = mergeHeaders([config.headers, settings.headers, binding.headers], [requestHeaders])
+  let headers =
+    requestHeaders === undefined && group === undefined
+      ? configuredHeaders(config, settings, binding)
+      : mergeHeaders([config.headers, settings.headers, binding.headers], [requestHeaders])
   // A base URL given per call receives the developer's key and headers only when the client allows
   // its origin; with its own key, the call's key goes there and the developer's credential headers stay home.
   if (requestBaseUrl !== undefined && !config.trust.allowsBaseUrl(requestBaseUrl, configuredBaseUrl)) {
@@ -208,7 +212,10 @@ export function prepareCall(
   }
   const session = resolveSession(ownValue(request, 'session') ?? binding.session ?? config.session)
   const signal = ownValue(request, 'signal')
-  const signals = [signal, binding.signal].filter((s): s is AbortSignal => s !== undefined)
+  const signals =
+    signal === undefined && binding.signal === undefined && binding.closeOn === undefined
+      ? noSignals
+      : [signal, binding.signal, binding.closeOn].filter((s): s is AbortSource => s !== undefined)
   return {
     provider,
     providerName: name,
@@ -232,6 +239,29 @@ export function prepareCall(
     internals: config.internals,
     middleware: config.middleware?.select(),
   }
+}
+
+/** The last merged headers of calls that give none of their own, per provider section. */
+const merged = new WeakMap<
+  object,
+  { client: object; binding: object | undefined; headers: Record<string, string> }
+>()
+
+/**
+ * The client's, the provider section's and the binding's headers merged: the same three objects
+ * call after call, so merged once and reused (frozen: providers copy them into their requests).
+ */
+function configuredHeaders(
+  config: ClientConfig,
+  settings: ProviderSettings,
+  binding: RequestBinding,
+): Record<string, string> {
+  const kept = merged.get(settings)
+  if (kept !== undefined && kept.client === config.headers && kept.binding === binding.headers)
+    return kept.headers
+  const headers = Object.freeze(mergeHeaders([config.headers, settings.headers, binding.headers], []))
+  merged.set(settings, { client: config.headers, binding: binding.headers, headers })
+  return headers
 }
 
 /** The merged headers minus credential headers the call itself did not give. */

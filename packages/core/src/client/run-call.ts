@@ -18,10 +18,10 @@ import { type CallControl, createCallControl } from './call-control.js'
 import { setCallInfo } from './call-info.js'
 import type { CallScope } from './call-scope.js'
 import {
-  discardBody,
+  dispatchHttp,
+  type ExchangeReceiver,
   type HttpResponse,
   rateLimitHeadersOf,
-  readBodyText,
   requestIdOf,
   sendHttp,
 } from './http-transport.js'
@@ -74,24 +74,42 @@ export function scrubError(error: unknown, call: PreparedCall): unknown {
   return error instanceof LlmError ? scrubCallError(error, secretsOfCall(call)) : error
 }
 
-export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
-  return {
-    provider: call.providerName,
-    model: call.model,
-    apiKey: call.apiKey,
-    baseUrl: call.baseUrl,
-    headers: call.headers,
-    settings: call.settings,
-    get signal() {
-      return control.signal
-    },
-    async send(request) {
-      const response = await sendHttp(call.dispatcher, request, control.requestSignal)
-      call.sentHeaders = request.headers
-      const { body } = await readRedactedBody(call, response)
-      return { status: response.status, headers: response.headers, body }
-    },
+/** What a provider sees of a call: one object per attempt, its methods shared (no closure per call). */
+class CallContext implements ProviderCallContext {
+  readonly provider: string
+  readonly model: string
+  readonly apiKey: string | undefined
+  readonly baseUrl: string
+  readonly headers: Record<string, string>
+  readonly settings: Readonly<Record<string, unknown>>
+  readonly #call: PreparedCall
+  readonly #control: CallControl
+
+  constructor(call: PreparedCall, control: CallControl) {
+    this.provider = call.providerName
+    this.model = call.model
+    this.apiKey = call.apiKey
+    this.baseUrl = call.baseUrl
+    this.headers = call.headers
+    this.settings = call.settings
+    this.#call = call
+    this.#control = control
   }
+
+  get signal(): AbortSignal {
+    return this.#control.signal
+  }
+
+  async send(request: ProviderHttpRequest) {
+    const call = this.#call
+    const response = await sendHttp(call.dispatcher, request, sendOptions(call, this.#control, false))
+    call.sentHeaders = request.headers
+    return { status: response.status, headers: response.headers, body: redactedBody(call, response) }
+  }
+}
+
+export function providerCallContext(call: PreparedCall, control: CallControl): ProviderCallContext {
+  return new CallContext(call, control)
 }
 
 export function responseContext(
@@ -108,37 +126,44 @@ export function responseContext(
   }
 }
 
-/** Reads a whole answer (bounded), without the call's key, as JSON when it is JSON, else as text. */
-async function readRedactedBody(
-  call: PreparedCall,
-  response: HttpResponse,
-): Promise<{ requestId: string | undefined; body: unknown }> {
-  const requestId = requestIdOf(response.headers)
-  const secrets = secretsOfCall(call)
-  const text = redactText(
-    await readBodyText(response, call.maxResponseBytes, { provider: call.providerName, requestId }),
-    secrets,
-  )
-  try {
-    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
-    return { requestId, body: redactValue(JSON.parse(text), secrets) }
-  } catch {
-    return { requestId, body: text }
+/** How a call's requests are sent: its signal, its body cap, whole bodies or a stream. */
+export function sendOptions(call: PreparedCall, control: CallControl, stream: boolean) {
+  return {
+    signal: control.requestSignal,
+    maxBytes: call.maxResponseBytes,
+    provider: call.providerName,
+    stream,
   }
 }
 
-/** Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed error. */
+/** A whole answer (read bounded), without the call's key, as JSON when it is JSON, else as text. */
+function redactedBody(call: PreparedCall, response: HttpResponse): unknown {
+  const secrets = secretsOfCall(call)
+  const text = redactText(response.text, secrets)
+  try {
+    // Strings again after parsing: an echo that arrived JSON-escaped (\u0073k-…) is whole only now.
+    return redactValue(JSON.parse(text), secrets)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Sends a provider request; a non-2xx answer is read (bounded) and thrown as the provider's typed
+ * error. A JSON call's answer comes whole (`text`); a stream's at its head.
+ */
 export async function sendChecked(
   call: PreparedCall,
   control: CallControl,
   request: ProviderHttpRequest,
+  stream: boolean,
 ): Promise<HttpResponse> {
   const scope = call.scope
-  if (scope !== undefined) return sendObserved(call, control, request, scope)
-  const response = await sendHttp(call.dispatcher, request, control.requestSignal)
+  if (scope !== undefined) return sendObserved(call, control, request, stream, scope)
+  const response = await sendHttp(call.dispatcher, request, sendOptions(call, control, stream))
   call.sentHeaders = request.headers
   if (response.status >= 200 && response.status < 300) return response
-  throw await httpError(call, response)
+  throw httpError(call, response)
 }
 
 /** sendChecked inside middleware: each attempt's start, response head and failure are reported. */
@@ -146,12 +171,13 @@ async function sendObserved(
   call: PreparedCall,
   control: CallControl,
   request: ProviderHttpRequest,
+  stream: boolean,
   scope: CallScope,
 ): Promise<HttpResponse> {
   scope.attemptStart()
   let response: HttpResponse
   try {
-    response = await sendHttp(call.dispatcher, request, control.requestSignal)
+    response = await sendHttp(call.dispatcher, request, sendOptions(call, control, stream))
     call.sentHeaders = request.headers
   } catch (error) {
     scope.attemptError(control.translate(toCallError(error, call)))
@@ -159,21 +185,17 @@ async function sendObserved(
   }
   scope.attemptResponse(response.status, response.headers)
   if (response.status >= 200 && response.status < 300) return response
-  const error = await httpError(call, response)
+  const error = httpError(call, response)
   scope.attemptError(error)
   throw error
 }
 
-/** A non-2xx answer, read (bounded) and parsed into the provider's typed error. */
-async function httpError(call: PreparedCall, response: HttpResponse): Promise<unknown> {
-  if (response.status >= 300 && response.status < 400) {
-    discardBody(response.body)
-    return redirectError(call, response)
-  }
-  const { requestId, body } = await readRedactedBody(call, response)
+/** A non-2xx answer (its body read whole, bounded; a redirect's dropped), as the provider's typed error. */
+function httpError(call: PreparedCall, response: HttpResponse): unknown {
+  if (response.status >= 300 && response.status < 400) return redirectError(call, response)
   const error = call.provider.parseError(
-    { status: response.status, headers: response.headers, body },
-    { provider: call.providerName, requestId },
+    { status: response.status, headers: response.headers, body: redactedBody(call, response) },
+    { provider: call.providerName, requestId: requestIdOf(response.headers) },
   )
   errorHeaders.set(error, response.headers)
   return error
@@ -296,77 +318,238 @@ function callInfoOf(
   }
 }
 
-/** One attempt of a JSON call: build, send, read and parse. */
-async function jsonAttempt<T extends object>(
+type JsonKind = 'chat' | 'embedding'
+type JsonRequest = CompletionRequest | EmbeddingRequest
+type JsonResult<K extends JsonKind> = K extends 'chat' ? ChatCompletion : EmbeddingResponse
+
+/** The provider request of a JSON call: synchronous for most providers, a promise for some (Vertex, Bedrock). */
+function buildJsonRequest(
   call: PreparedCall,
   control: CallControl,
-  build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
-  parse: (body: unknown, response: HttpResponse) => T,
-): Promise<{ result: T; response: HttpResponse }> {
-  const built = build(control)
-  // Most providers build synchronously: no await (a promise turn) for a plain request.
-  const request =
-    typeof (built as Partial<PromiseLike<unknown>>).then === 'function'
-      ? await built
-      : (built as ProviderHttpRequest)
-  const response = await sendChecked(call, control, request)
-  const requestId = requestIdOf(response.headers)
-  const text = await readBodyText(response, call.maxResponseBytes, {
-    provider: call.providerName,
-    requestId,
-  })
-  return { result: parse(parseJsonBody(text, call, response), response), response }
+  request: JsonRequest,
+  kind: JsonKind,
+): ProviderHttpRequest | Promise<ProviderHttpRequest> {
+  const context = providerCallContext(call, control)
+  return kind === 'chat'
+    ? call.provider.createChatRequest(request as CompletionRequest, context, { stream: false })
+    : call.provider.createEmbeddingRequest!(request as EmbeddingRequest, context)
 }
 
-async function runJsonCall<T extends object>(
+/** A whole 2xx answer, parsed and mapped to the OpenAI shape; a body with no choice (data) is no answer. */
+function parseJsonAnswer<K extends JsonKind>(
   call: PreparedCall,
-  build: (control: CallControl) => ProviderHttpRequest | Promise<ProviderHttpRequest>,
-  parse: (body: unknown, response: HttpResponse) => T,
+  request: JsonRequest,
+  kind: K,
+  response: HttpResponse,
+): JsonResult<K> {
+  const body = parseJsonBody(response.text, call, response)
+  if (kind === 'chat')
+    return checkAnswer(
+      call.provider.parseChatResponse(body, responseContext(call, response, request as CompletionRequest)),
+      'choices',
+      call,
+      response,
+    ) as JsonResult<K>
+  const { request: _request, ...context } = responseContext(call, response, request as CompletionRequest)
+  return checkAnswer(
+    call.provider.parseEmbeddingResponse!(body, context),
+    'data',
+    call,
+    response,
+  ) as JsonResult<K>
+}
+
+/** One attempt of a JSON call: build, send, read and parse. */
+async function jsonAttempt<K extends JsonKind>(
+  call: PreparedCall,
+  control: CallControl,
+  request: JsonRequest,
+  kind: K,
+): Promise<{ result: JsonResult<K>; response: HttpResponse }> {
+  const built = buildJsonRequest(call, control, request, kind)
+  const sent = isPromise(built) ? await built : built
+  const response = await sendChecked(call, control, sent, false)
+  return { result: parseJsonAnswer(call, request, kind, response), response }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Partial<PromiseLike<unknown>>).then === 'function'
+}
+
+/**
+ * A completion or an embedding. The usual call (no logger, no middleware scope, a request built
+ * synchronously) is a JsonCall: the exchange reports to it directly, so a call in flight keeps no
+ * promise chain, generator or closure of its own, only the promise its caller holds. Anything else,
+ * and every retry, goes through the async path.
+ */
+function runJsonCall<K extends JsonKind>(
+  call: PreparedCall,
+  request: JsonRequest,
+  kind: K,
   given?: CallControl,
-): Promise<T> {
-  // Inside middleware the call's control spans all its runs: the middleware runner disposes it.
+): Promise<JsonResult<K>> {
+  if (call.logger !== undefined || call.scope !== undefined)
+    return runJsonCallAsync(call, request, kind, given)
+  return new Promise((resolve, reject) => {
+    // Inside middleware the call's control spans all its runs: the middleware runner disposes it.
+    const control = given ?? createCallControl(call.timeout, call.signals)
+    const job = new JsonCall(call, request, kind, control, given === undefined, resolve, reject)
+    let built: ProviderHttpRequest | Promise<ProviderHttpRequest>
+    try {
+      built = buildJsonRequest(call, control, request, kind)
+    } catch (error) {
+      job.onFailure(error)
+      return
+    }
+    if (isPromise(built))
+      built.then(
+        (sent) => job.send(sent),
+        (error) => job.onFailure(error),
+      )
+    else job.send(built)
+  })
+}
+
+/** One JSON call's first attempt and what follows it: the receiver of its exchange. */
+class JsonCall<K extends JsonKind> implements ExchangeReceiver {
+  readonly #call: PreparedCall
+  readonly #request: JsonRequest
+  readonly #kind: K
+  readonly #control: CallControl
+  readonly #owns: boolean
+  readonly #started = performance.now()
+  readonly #resolve: (result: JsonResult<K>) => void
+  readonly #reject: (error: unknown) => void
+  #headers: Record<string, string> | undefined
+
+  constructor(
+    call: PreparedCall,
+    request: JsonRequest,
+    kind: K,
+    control: CallControl,
+    owns: boolean,
+    resolve: (result: JsonResult<K>) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#call = call
+    this.#request = request
+    this.#kind = kind
+    this.#control = control
+    this.#owns = owns
+    this.#resolve = resolve
+    this.#reject = reject
+  }
+
+  send(sent: ProviderHttpRequest): void {
+    this.#headers = sent.headers
+    const call = this.#call
+    dispatchHttp(call.dispatcher, sent, sendOptions(call, this.#control, false), this)
+  }
+
+  onAnswer(response: HttpResponse): void {
+    const call = this.#call
+    call.sentHeaders = this.#headers
+    let result: JsonResult<K>
+    try {
+      if (response.status < 200 || response.status >= 300) throw httpError(call, response)
+      result = parseJsonAnswer(call, this.#request, this.#kind, response)
+    } catch (error) {
+      this.onFailure(error)
+      return
+    }
+    this.#finish({ result, response, attempts: 1 })
+  }
+
+  onFailure(error: unknown): void {
+    if (this.#headers !== undefined) this.#call.sentHeaders = this.#headers
+    retryJson(this.#call, this.#control, this.#request, this.#kind, { error, started: this.#started }).then(
+      (done) => this.#finish(done),
+      (failure) => this.#fail(failure),
+    )
+  }
+
+  #finish(done: { result: JsonResult<K>; response: HttpResponse; attempts: number }): void {
+    if (this.#owns) this.#control.dispose()
+    this.#resolve(stampJson(this.#call, done, this.#started))
+  }
+
+  #fail(error: unknown): void {
+    const control = this.#control
+    const scrubbed = scrubError(control.translate(error), this.#call)
+    if (this.#owns) control.dispose()
+    this.#reject(scrubbed)
+  }
+}
+
+/** runJsonCall with a logger or inside middleware: the first attempt inline, then the retry loop. */
+async function runJsonCallAsync<K extends JsonKind>(
+  call: PreparedCall,
+  request: JsonRequest,
+  kind: K,
+  given?: CallControl,
+): Promise<JsonResult<K>> {
   const control = given ?? createCallControl(call.timeout, call.signals)
   const started = performance.now()
   try {
-    let value: { result: T; response: HttpResponse }
-    let attempts = 1
-    if (call.logger === undefined) {
-      // The usual success path: the first attempt made here, the retry loop (and its promises and
-      // closures, which every in-flight call would keep alive) entered only after a failure.
-      try {
-        value = await jsonAttempt(call, control, build, parse)
-      } catch (error) {
-        const retried = await withRetries(call, control, () => jsonAttempt(call, control, build, parse), {
-          error,
-          started,
-        })
-        value = retried.value
-        attempts = retried.attempts
-      }
-    } else {
-      const retried = await withRetries(call, control, () => jsonAttempt(call, control, build, parse))
-      value = retried.value
-      attempts = retried.attempts
+    if (call.logger !== undefined)
+      return stampJson(call, await retryJson(call, control, request, kind), started)
+    let response: HttpResponse
+    try {
+      const built = buildJsonRequest(call, control, request, kind)
+      const sent = isPromise(built) ? await built : built
+      response = await sendChecked(call, control, sent, false)
+      return stampJson(
+        call,
+        { result: parseJsonAnswer(call, request, kind, response), response, attempts: 1 },
+        started,
+      )
+    } catch (error) {
+      return stampJson(call, await retryJson(call, control, request, kind, { error, started }), started)
     }
-    const latencyMs = Math.round(performance.now() - started)
-    // Built when asked for; the builder holds only the headers (not the call, nor the body stream).
-    const { providerName: provider, model, sessionId } = call
-    const { headers } = value.response
-    setCallInfo(value.result, () => ({
-      provider,
-      model,
-      sessionId,
-      attempts,
-      latencyMs,
-      requestId: requestIdOf(headers),
-      rateLimit: rateLimitHeadersOf(headers),
-    }))
-    return value.result
   } catch (error) {
     throw scrubError(control.translate(error), call)
   } finally {
     if (given === undefined) control.dispose()
   }
+}
+
+/** The retry loop of a JSON call, after a failed first attempt (or from the start, with a logger). */
+async function retryJson<K extends JsonKind>(
+  call: PreparedCall,
+  control: CallControl,
+  request: JsonRequest,
+  kind: K,
+  firstFailure?: { error: unknown; started: number },
+): Promise<{ result: JsonResult<K>; response: HttpResponse; attempts: number }> {
+  const retried = await withRetries(
+    call,
+    control,
+    () => jsonAttempt(call, control, request, kind),
+    firstFailure,
+  )
+  return { ...retried.value, attempts: retried.attempts }
+}
+
+/** Puts the call's info on its result, built when asked for: it holds the headers only, not the call nor the body. */
+function stampJson<T extends object>(
+  call: PreparedCall,
+  done: { result: T; response: HttpResponse; attempts: number },
+  started: number,
+): T {
+  const latencyMs = Math.round(performance.now() - started)
+  const { providerName: provider, model, sessionId } = call
+  const { headers } = done.response
+  const attempts = done.attempts
+  setCallInfo(done.result, () => ({
+    provider,
+    model,
+    sessionId,
+    attempts,
+    latencyMs,
+    requestId: requestIdOf(headers),
+    rateLimit: rateLimitHeadersOf(headers),
+  }))
+  return done.result
 }
 
 export function runCompletion(
@@ -378,19 +561,7 @@ export function runCompletion(
     return runJsonWithMiddleware(call, request, 'chat', (routed, given) =>
       runCompletion(routed, request, given),
     )
-  return runJsonCall(
-    call,
-    (control) =>
-      call.provider.createChatRequest(request, providerCallContext(call, control), { stream: false }),
-    (body, response) =>
-      checkAnswer(
-        call.provider.parseChatResponse(body, responseContext(call, response, request)),
-        'choices',
-        call,
-        response,
-      ),
-    control,
-  )
+  return runJsonCall(call, request, 'chat', control)
 }
 
 /** A 2xx whose body is not the provider's shape (`{}`) maps to no choice: that is no answer. */
@@ -418,20 +589,7 @@ export function runEmbedding(
     return runJsonWithMiddleware(call, request, 'embedding', (routed, given) =>
       runEmbedding(routed, request, given),
     )
-  const provider = call.provider
-  return runJsonCall(
-    call,
-    (control) => provider.createEmbeddingRequest!(request, providerCallContext(call, control)),
-    (body, response) => {
-      const { request: _request, ...context } = responseContext(
-        call,
-        response,
-        request as unknown as CompletionRequest,
-      )
-      return checkAnswer(provider.parseEmbeddingResponse!(body, context), 'data', call, response)
-    },
-    control,
-  )
+  return runJsonCall(call, request, 'embedding', control)
 }
 
 export { callInfoOf }

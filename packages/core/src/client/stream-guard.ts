@@ -26,6 +26,23 @@ export function createStreamGuard(options: {
   let total = 0
   let timer: NodeJS.Timeout | undefined
   let waiting = false
+  // Since when the reader has a batch it has not come back from. Handing a batch out does not touch
+  // the timer (no refresh per batch): the timer checks on firing and waits on for the rest.
+  let since = 0
+  const onTimer = () => {
+    const left = waiting ? options.readerTimeout - (performance.now() - since) : options.readerTimeout
+    if (left > 1) {
+      timer = setTimeout(onTimer, left)
+      timer.unref?.()
+      return
+    }
+    options.onStall(
+      new TimeoutError(`the stream's reader asked for no chunk for ${options.readerTimeout} ms`, {
+        timeout: 'reader',
+        retryable: false,
+      }),
+    )
+  }
   return {
     count(bytes) {
       total += bytes
@@ -37,20 +54,10 @@ export function createStreamGuard(options: {
     },
     handedOut() {
       waiting = true
-      if (timer !== undefined) {
-        timer.refresh()
-        return
-      }
-      // One timer per stream, restarted per batch; it does nothing if it ends while the stream waits on the network.
-      timer = setTimeout(() => {
-        if (waiting)
-          options.onStall(
-            new TimeoutError(`the stream's reader asked for no chunk for ${options.readerTimeout} ms`, {
-              timeout: 'reader',
-              retryable: false,
-            }),
-          )
-      }, options.readerTimeout)
+      since = performance.now()
+      if (timer !== undefined) return
+      // One timer per stream; it does nothing but look again if it ends while the stream waits on the network.
+      timer = setTimeout(onTimer, options.readerTimeout)
       timer.unref?.()
     },
     resumed() {

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import { TimeoutError } from '../errors/errors.js'
 
 /** The clocks of one stream body, started when its response arrived. */
@@ -18,22 +17,32 @@ export interface StreamBodyTimers {
  * not count) and, optionally, on total length (`stream`, from the response to the end).
  * @example
  * const timers = createStreamBodyTimers(body, { idleTimeout: 120_000, streamTimeout: undefined })
- * for await (const bytes of body) { timers.received(); handle(bytes); timers.waiting() }
+ * for (let bytes; (bytes = await next()) != null; ) { timers.received(); handle(bytes); timers.waiting() }
  * timers.clear()
  */
 export function createStreamBodyTimers(
-  body: Readable,
+  body: { destroy(error: Error): void },
   options: { idleTimeout: number; streamTimeout: number | undefined },
 ): StreamBodyTimers {
   let waiting = true
   let idled = false
-  const idleTimer = setTimeout(() => {
-    if (!waiting) return
+  // Since when the body waits for data. A read does not touch the timer (a refresh per read costs
+  // a clock read and a timer list insertion): the timer checks on firing and waits on for the rest.
+  let since = performance.now()
+  const onIdle = () => {
+    // While the reader handles a read, the clock does not run: look again a whole timeout later.
+    const left = waiting ? options.idleTimeout - (performance.now() - since) : options.idleTimeout
+    // Timers may fire up to a millisecond early.
+    if (left > 1) {
+      idleTimer = setTimeout(onIdle, left)
+      return
+    }
     idled = true
     body.destroy(
       new TimeoutError(`no stream data for ${options.idleTimeout} ms`, { timeout: 'idle', retryable: false }),
     )
-  }, options.idleTimeout)
+  }
+  let idleTimer = setTimeout(onIdle, options.idleTimeout)
   const streamTimer =
     options.streamTimeout === undefined
       ? undefined
@@ -51,7 +60,7 @@ export function createStreamBodyTimers(
     },
     waiting() {
       waiting = true
-      idleTimer.refresh()
+      since = performance.now()
     },
     get idled() {
       return idled

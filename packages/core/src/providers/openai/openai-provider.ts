@@ -34,20 +34,43 @@ export interface OpenAIFamilyProviderConfig {
   operationUrl?(operation: 'chat/completions' | 'embeddings', context: ProviderCallContext): string
 }
 
-function headersFor(config: OpenAIFamilyProviderConfig, context: ProviderCallContext, accept: string) {
-  const auth =
-    context.apiKey === undefined
-      ? {}
-      : (config.authHeaders?.(context.apiKey) ?? { authorization: `Bearer ${context.apiKey}` })
-  return { 'content-type': 'application/json', accept, ...context.headers, ...auth }
+/**
+ * The request headers of a call. The same client sends the same few sets (one key, its headers,
+ * two accepts), so the last one merged per accept is kept and each call gets a copy of it: a copy,
+ * as a dispatcher may write to the headers it is given (undici's ProxyAgent adds `host`).
+ */
+function createHeadersFor(config: OpenAIFamilyProviderConfig) {
+  const last: Record<string, { apiKey: string | undefined; extra: object; headers: Record<string, string> }> =
+    Object.create(null)
+  return (context: ProviderCallContext, accept: string): Record<string, string> => {
+    const kept = last[accept]
+    if (kept !== undefined && kept.apiKey === context.apiKey && kept.extra === context.headers)
+      return { ...kept.headers }
+    const auth =
+      context.apiKey === undefined
+        ? {}
+        : (config.authHeaders?.(context.apiKey) ?? { authorization: `Bearer ${context.apiKey}` })
+    const headers = { 'content-type': 'application/json', accept, ...context.headers, ...auth }
+    last[accept] = { apiKey: context.apiKey, extra: context.headers, headers }
+    return { ...headers }
+  }
 }
 
-function urlFor(
-  config: OpenAIFamilyProviderConfig,
-  operation: 'chat/completions' | 'embeddings',
-  context: ProviderCallContext,
-) {
-  return config.operationUrl?.(operation, context) ?? `${context.baseUrl.replace(/\/+$/, '')}/${operation}`
+/** The URL of an operation, built once per base URL. */
+function createUrlFor(config: OpenAIFamilyProviderConfig) {
+  const built = new Map<string, string>()
+  return (operation: 'chat/completions' | 'embeddings', context: ProviderCallContext): string => {
+    if (config.operationUrl !== undefined) return config.operationUrl(operation, context)
+    const key = `${operation} ${context.baseUrl}`
+    let url = built.get(key)
+    if (url === undefined) {
+      url = `${context.baseUrl.replace(/\/+$/, '')}/${operation}`
+      // Bounded: base URLs given per call must not grow it without end.
+      if (built.size >= 64) built.clear()
+      built.set(key, url)
+    }
+    return url
+  }
 }
 
 function parseError(provider: string, message: string, requestId: string | undefined): ResponseParseError {
@@ -61,6 +84,8 @@ function parseError(provider: string, message: string, requestId: string | undef
  */
 export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): ProviderDefinition {
   const compatibility = config.compatibility ?? defaultOpenAICompatibility
+  const headersFor = createHeadersFor(config)
+  const urlFor = createUrlFor(config)
   return {
     name: config.name,
     apiKeyEnv: config.apiKeyEnv,
@@ -80,8 +105,8 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
       })
       return {
         method: 'POST',
-        url: urlFor(config, 'chat/completions', context),
-        headers: headersFor(config, context, stream ? 'text/event-stream' : 'application/json'),
+        url: urlFor('chat/completions', context),
+        headers: headersFor(context, stream ? 'text/event-stream' : 'application/json'),
         body: JSON.stringify(body),
       }
     },
@@ -97,8 +122,8 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyProviderConfig): 
       Object.assign(body, request.extraBody)
       return {
         method: 'POST',
-        url: urlFor(config, 'embeddings', context),
-        headers: headersFor(config, context, 'application/json'),
+        url: urlFor('embeddings', context),
+        headers: headersFor(context, 'application/json'),
         body: JSON.stringify(body),
       }
     },
