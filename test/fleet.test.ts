@@ -5,6 +5,7 @@ import {
   startMockProvider,
   startRedisServer,
 } from '@llm-session/testing'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: plain JS shared with the fleet demo
 import { runFleet, totalOf } from '../examples/fleet/run-fleet.js'
@@ -28,6 +29,7 @@ const instances = 4
 interface FleetReport {
   elapsedMs: number
   counts: Record<string, number>
+  byDeployment: Record<string, number>
   errorCodes: Record<string, number>
   slowestMs: number
   warnings: string[]
@@ -108,6 +110,90 @@ describe.skipIf(redisMissing)('a fleet of 4 processes sharing one key', () => {
     expectEveryCallAccounted(reports)
     expect(provider.rateLimited).toBeGreaterThan(50)
   })
+
+  // A deployment that starts failing mid-run: once the first cooldown is written to Redis, no
+  // instance is granted that deployment again, so what reaches it afterwards is only what was
+  // already in flight. Redis's MONITOR stream (with Redis's own clock) shows when the cooldown was
+  // written and which leases were held then; the mock's receivedAt shows what arrived after.
+  it.each([
+    ['5xx', 'fail-503'],
+    ['429', 'fail-429-retry-after-30'],
+  ])(
+    'stops sending to a deployment that starts answering %s, in every instance, once its cooldown is in Redis',
+    async (status, fault) => {
+      // Its own ids: the other case's cooldown is still in Redis.
+      const failingId = `failing-${status}`
+      const healthy = await startMockProvider({ latencyMs: 100, historySize: 100_000 })
+      const failing = await startMockProvider({ latencyMs: 100, historySize: 100_000 })
+      const monitor = await new Redis(redis.port, '127.0.0.1').monitor()
+      try {
+        const state = `{llm-session}:${failingId}:state`
+        const leases = `{llm-session}:${failingId}:leases`
+        const held = new Set<string>()
+        let cooldown: { at: number; inFlight: number } | undefined
+        // Leases granted on it after the cooldown was written, by any instance: none may be.
+        let grantedAfter = 0
+        monitor.on('monitor', (time: string, args: string[]) => {
+          const [command, key] = [args[0]?.toLowerCase(), args[1]]
+          if (cooldown !== undefined) {
+            if (key === leases && command === 'zadd') grantedAfter++
+            return
+          }
+          if (key === leases && command === 'zadd') held.add(args[3]!)
+          else if (key === leases && command === 'zrem') held.delete(args[2]!)
+          else if (key === state && command === 'hset') {
+            const cd = args.indexOf('cd')
+            if (cd > 0 && Number(args[cd + 1]) > 0)
+              cooldown = { at: Number(time) * 1_000, inFlight: held.size }
+          }
+        })
+        // Both take 10 calls at a time fleet-wide (the maxConcurrent leases are what MONITOR counts).
+        const deploymentLimits = { maxConcurrent: 10 }
+        const reports = await fleet({
+          redisPort: redis.port,
+          latencyBudgetMs: 500,
+          durationMs: 2_500,
+          deployments: [
+            { id: 'healthy', baseUrl: `${healthy.url}/v1`, limits: deploymentLimits },
+            { id: failingId, baseUrl: `${failing.url}/v1`, limits: deploymentLimits },
+          ],
+          // The default 3 failures (fleet-wide) start a cooldown that outlasts the run; a 429 starts one at once.
+          cooldown: { cooldownMs: 30_000 },
+          onStarted: async () => {
+            await failing.waitFor('responses', 30, { timeoutMs: 20_000 })
+            failing.configure({ fault })
+          },
+        })
+        const total = totalOf(reports)
+        const failed = failing.requests().filter((request) => request.fault !== undefined)
+        const after =
+          cooldown === undefined ? [] : failed.filter((request) => request.receivedAt > cooldown!.at)
+        const perInstance = (list: typeof failed) =>
+          [0, 1, 2, 3].map(
+            (instance) => list.filter((r) => r.headers['x-fleet-instance'] === String(instance)).length,
+          )
+        console.log(
+          `fleet, deployment failing with ${fault}: ${failed.length} failed requests reached it (per instance ` +
+            `${perInstance(failed).join('/')}), ${after.length} of them after the cooldown was written to Redis ` +
+            `(per instance ${perInstance(after).join('/')}), ${cooldown?.inFlight} calls in flight to it then, ` +
+            `${grantedAfter} granted it after; ` +
+            `${total.answered} answered`,
+          JSON.stringify(reports.map(({ byDeployment, errorCodes }) => ({ byDeployment, errorCodes }))),
+        )
+        expectEveryCallAccounted(reports)
+        expect(failed.length).toBeGreaterThan(0)
+        expect(cooldown).toBeDefined()
+        expect(grantedAfter).toBe(0)
+        expect(after.length).toBeLessThanOrEqual(cooldown!.inFlight)
+        // Calls that met the failure fell back to the healthy deployment: every instance kept answering.
+        for (const report of reports) expect(report.byDeployment.healthy).toBeGreaterThan(0)
+      } finally {
+        monitor.disconnect()
+        await healthy.close()
+        await failing.close()
+      }
+    },
+  )
 
   it('survives Redis stopping mid-run: local shares, one warning per instance, shared limits again once it is back', async () => {
     const requestsBefore = { stop: 0, restart: 0 }
