@@ -110,8 +110,33 @@ describe('deployments and model groups', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
     expect(text).toBe('route me please')
     expect(stream.callInfo?.provider).toBe('openai')
+    // The deployment that answered, not the one tried first.
+    expect(stream.callInfo?.deployment).toBe('up')
+    expect(getCallInfo(stream)?.deployment).toBe('up')
     expect(a.stats().requests).toBe(1)
     expect(b.stats().requests).toBe(1)
+  })
+
+  it('names the deployment that answered a stream, as for a completion', async () => {
+    const llm = client({
+      providers: { openai: { baseUrl: `${b.url}/v1`, apiKey: 'k' } },
+      deployments: {
+        chat: [
+          { id: 'first', model: 'openai/gpt-4o', baseUrl: `${a.url}/v1`, apiKey: 'k', weight: 1_000_000 },
+          { id: 'second', model: 'openai/gpt-4o', baseUrl: `${b.url}/v1`, apiKey: 'k', weight: 1e-6 },
+        ],
+      },
+    })
+    // The group's first deployment runs on the call as prepared (no new route): it is named too.
+    const stream = llm.stream({ model: 'chat', messages })
+    for await (const _ of stream);
+    expect(getCallInfo(stream)?.deployment).toBe('first')
+    const completion = await llm.completion({ model: 'chat', messages })
+    expect(getCallInfo(completion)?.deployment).toBe('first')
+    // A model outside any group names no deployment.
+    const plain = llm.stream({ model: 'openai/gpt-4o-mini', messages })
+    for await (const _ of plain);
+    expect(getCallInfo(plain)?.deployment).toBeUndefined()
   })
 
   it('waits for capacity, and fails a call whose deadline comes first with RateLimitError naming the limit, before any I/O', async () => {

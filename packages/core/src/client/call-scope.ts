@@ -36,6 +36,8 @@ export class CallScope implements LlmCall {
   streamOpened = false
   /** A stream's first chunk was reported. */
   streamStarted = false
+  /** The deployment the next run goes to, named by the router; the run's call carries it. */
+  nextDeployment: string | undefined
 
   constructor(
     providers: ClientConfig['providers'],
@@ -87,6 +89,8 @@ export class CallScope implements LlmCall {
         field: 'route.provider',
       })
     call.scope = this
+    call.deployment = this.nextDeployment
+    this.nextDeployment = undefined
     this.#run++
     this.#attempt = 0
     this.#current =
@@ -199,4 +203,12 @@ function routeHeaders(
     for (const name of Object.keys((base.settings.headers as Record<string, string> | undefined) ?? {}))
       delete headers[name]
   return { ...headers, ...(settings.headers as Record<string, string> | undefined), ...route.headers }
+}
+
+/**
+ * Names the deployment the call's next run goes to, carried by the run's call: a routed stream
+ * reports it in its `CallInfo` (a completion's result is stamped by the router itself).
+ */
+export function nameNextDeployment(call: LlmCall, id: string): void {
+  if (call instanceof CallScope) call.nextDeployment = id
 }

@@ -1,5 +1,6 @@
 import { extendCallInfo } from '../client/call-info.js'
 import type { CallMiddleware, CallOutcome, CallRoute, LlmCall } from '../client/call-middleware.js'
+import { nameNextDeployment } from '../client/call-scope.js'
 import {
   ConnectionError,
   ContextWindowExceededError,
@@ -137,6 +138,7 @@ export function createDeploymentRouter(
       const started = performance.now()
       observed = undefined
       let outcome: CallOutcome
+      nameNextDeployment(call, deployment.id)
       try {
         // The call was prepared as its group's first deployment: that one needs no new route.
         outcome = await next(groups.get(call.model)?.[0] === deployment ? undefined : routeOf(deployment))
