@@ -157,6 +157,40 @@ describe('deployments and model groups', () => {
     expect(a.stats().requests).toBe(1)
   })
 
+  // Each attempt that goes to the provider takes a request from the limits, retries included: 4 a
+  // minute fit 3 at once (the bucket keeps a margin), so a call answered on its third attempt
+  // leaves none for the next call. (Counting only first attempts would let the next one through.)
+  it.each([
+    ['503', 'mock-fail-503-retry-after-ms-10-times-2', 3],
+    ['429', 'mock-fail-429-retry-after-ms-50-times-1', 2],
+  ])(
+    'counts every attempt of a call the client retries after a %s against the limits',
+    async (_, model, attempts) => {
+      const llm = client({
+        retries: 2,
+        deployments: {
+          chat: [
+            {
+              id: 'flaky',
+              model: `openai/${model}`,
+              baseUrl: `${a.url}/v1`,
+              apiKey: 'k',
+              limits: { requestsPerMinute: attempts === 3 ? 4 : 3 },
+            },
+          ],
+        },
+        routing: { maxQueueWait: 50 },
+      })
+      const answer = await llm.completion({ model: 'chat', messages })
+      expect(getCallInfo(answer)).toMatchObject({ deployment: 'flaky', attempts })
+      expect(a.stats().requests).toBe(attempts)
+      const refused = await llm.completion({ model: 'chat', messages }).catch((error) => error)
+      expect(refused).toBeInstanceOf(RateLimitError)
+      expect(refused.type).toBe('requests')
+      expect(a.stats().requests).toBe(attempts)
+    },
+  )
+
   it('keeps the provider under its concurrency limit: no 429 for calls over it, they queue', async () => {
     const limited = await startMockProvider({ rateLimits: { maxConcurrent: 2 }, latencyMs: 20 })
     try {
