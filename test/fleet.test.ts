@@ -213,13 +213,19 @@ describe.skipIf(redisMissing)('a fleet of 4 processes sharing one key', () => {
     const total = totalOf(reports)
     console.log(
       `fleet, Redis stopped after ${requestsBefore.stop} requests and started after ${requestsBefore.restart}: ` +
-        `${total.answered} answered, ${mock.stats().rateLimited} 429s at the provider, ` +
+        `${total.answered} answered, ${mock.stats().rateLimited} 429s at the provider (of ${mock.stats().requests} requests), ` +
         `warnings per instance ${reports.map((report) => report.warnings.length).join('/')}`,
       JSON.stringify(
         reports.map(({ warnings, slowestMs, errorCodes }) => ({ warnings, slowestMs, errorCodes })),
       ),
     )
     expectEveryCallAccounted(reports)
+    // While Redis is away each instance takes 1/4 of the limits, its buckets starting spent: the
+    // mock sees no 429 then. The ones it sees come after the restart, when shared limits resume on
+    // an empty Redis: 0 to 31 of about 550 requests over four runs here (in-memory limits alone give
+    // about 200 in a shorter run). Bounded at 10% of the requests, well under what no sharing gives.
+    const provider = mock.stats()
+    expect(provider.rateLimited).toBeLessThanOrEqual(Math.ceil(provider.requests * 0.1))
     for (const report of reports) {
       expect(report.warnings).toHaveLength(1)
       expect(report.store).toMatchObject({ mode: 'shared', failovers: 1 })
