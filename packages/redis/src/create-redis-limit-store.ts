@@ -136,29 +136,45 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   let probe: NodeJS.Timeout | undefined
   let closed = false
 
-  const keysOf = (key: string) => [`{${prefix}}:${key}:state`, `{${prefix}}:${key}:leases`]
-
-  const withBudget = <T>(work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new BudgetExceeded(`Redis answered slower than ${budgetMs} ms`)),
-        budgetMs,
-      )
-    })
-    work.catch(() => {}) // a late failure after the budget ran out is already handled
-    return Promise.race([work, late]).finally(() => clearTimeout(timer))
+  // Each deployment's two key names, built once.
+  const keyNames = new Map<string, readonly [string, string]>()
+  const keysOf = (key: string): readonly [string, string] => {
+    let names = keyNames.get(key)
+    if (names === undefined) {
+      names = [`{${prefix}}:${key}:state`, `{${prefix}}:${key}:leases`]
+      keyNames.set(key, names)
+    }
+    return names
   }
 
+  const budgetMessage = `Redis answered slower than ${budgetMs} ms`
+  // One promise and one timer per answer; a late failure after the budget ran out is already handled.
+  const withBudget = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BudgetExceeded(budgetMessage)), budgetMs)
+      work.then(
+        (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
+
+  /** Sends the ops: `keys` (the ops' key pairs) gets the ops' JSON appended and goes as the argument list. */
   const runScript = async (keys: string[], ops: ScriptOp[]): Promise<unknown> => {
     stats.roundTrips++
-    const args = [JSON.stringify(ops)]
+    const keyCount = keys.length
+    keys.push(JSON.stringify(ops))
     try {
-      return await withBudget(redis.evalsha(limitScriptSha, keys.length, ...keys, ...args))
+      return await withBudget(redis.evalsha(limitScriptSha, keyCount, keys))
     } catch (error) {
       // A fresh or flushed Redis has no script cached: EVAL sends it once and caches it.
       if (error instanceof Error && error.message.startsWith('NOSCRIPT'))
-        return await withBudget(redis.eval(limitScript, keys.length, ...keys, ...args))
+        return await withBudget(redis.eval(limitScript, keyCount, keys))
       throw error
     }
   }
@@ -263,7 +279,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       stats.acquires++
       if (stats.mode === 'local') return localAcquire(request)
       const { ops, keys } = takePending()
-      const [state, leases] = keysOf(request.key) as [string, string]
+      const [state, leases] = keysOf(request.key)
       keys.push(state, leases)
       ops.push(
         limitFields(
@@ -311,7 +327,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         local.settle({ ...request, tokensUsed: undefined })
         return
       }
-      const [state, leases] = keysOf(request.key) as [string, string]
+      const [state, leases] = keysOf(request.key)
       pending.keys.push(state, leases)
       const op = limitFields(
         {
