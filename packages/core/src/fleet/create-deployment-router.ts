@@ -117,8 +117,9 @@ export function createDeploymentRouter(
   }
 
   const middleware: CallMiddleware = async (call: LlmCall, next) => {
-    const chain = [call.model, ...(fallbacks[call.model] ?? [])]
-    if (chain.length === 1 && !groups.has(call.model)) return next()
+    const group = groups.get(call.model)
+    const fallbackNames = fallbacks[call.model]
+    if (group === undefined && fallbackNames === undefined) return next()
     const tokens = estimate(call.request)
     // Retries are made here, not by the client's retry loop, so each attempt takes capacity.
     const retries = takeOverRetries(call)
@@ -161,7 +162,7 @@ export function createDeploymentRouter(
       let outcome: CallOutcome
       try {
         // The call was prepared as its group's first deployment: that one needs no new route.
-        outcome = await next(groups.get(call.model)?.[0] === deployment ? undefined : routeOf(deployment))
+        outcome = await next(group?.[0] === deployment ? undefined : routeOf(deployment))
       } catch (error) {
         const verdict = classify(error)
         lease.settle({ outcome: verdict.outcome, cooldownMs: verdict.cooldownMs, observed })
@@ -237,7 +238,10 @@ export function createDeploymentRouter(
 
     // First every deployment of every group in the chain that has capacity now; then wait in line
     // at the one that frees soonest. A lone deployment waits at once (one decision, not two).
-    const candidates = chain.flatMap((name) => order(deploymentsOf(name)))
+    const candidates =
+      fallbackNames === undefined
+        ? order(group!)
+        : [call.model, ...fallbackNames].flatMap((name) => order(deploymentsOf(name)))
     if (candidates.length === 1) {
       const outcome = await attempt(candidates[0]!, true)
       if (outcome !== undefined) return outcome
