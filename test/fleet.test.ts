@@ -220,12 +220,13 @@ describe.skipIf(redisMissing)('a fleet of 4 processes sharing one key', () => {
       ),
     )
     expectEveryCallAccounted(reports)
-    // While Redis is away each instance takes 1/4 of the limits, its buckets starting spent: the
-    // mock sees no 429 then. The ones it sees come after the restart, when shared limits resume on
-    // an empty Redis: 0 to 31 of about 550 requests over four runs here (in-memory limits alone give
-    // about 200 in a shorter run). Bounded at 10% of the requests, well under what no sharing gives.
+    // While Redis is away each instance takes 1/4 of the limits, its buckets starting spent, and
+    // for a window after it is back a call must fit both that share and the shared limits: the
+    // instances come back one by one, and without that the first back took the whole shared limit
+    // while the others still spent their shares (0 to 49 429s of about 530 requests over five runs;
+    // with it 0 to 6). Bounded at 3% of the requests (in-memory limits alone give about 200).
     const provider = mock.stats()
-    expect(provider.rateLimited).toBeLessThanOrEqual(Math.ceil(provider.requests * 0.1))
+    expect(provider.rateLimited).toBeLessThanOrEqual(Math.ceil(provider.requests * 0.03))
     for (const report of reports) {
       expect(report.warnings).toHaveLength(1)
       expect(report.store).toMatchObject({ mode: 'shared', failovers: 1 })

@@ -217,8 +217,16 @@ describe.skipIf(redisMissing)('createRedisLimitStore on a real redis-server', ()
     await server.start()
     await back
     expect(store.mode).toBe('shared')
+    // For a window after the outage the instance also keeps to its local share (2 of the 4 slots,
+    // both still held): refused without asking Redis, then granted by Redis once one is freed.
+    const roundTrips = store.stats().roundTrips
+    const held = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 'h', leaseMs: 60_000 })
+    expect(held).toMatchObject({ granted: false, limit: 'concurrency' })
+    expect(store.stats().roundTrips).toBe(roundTrips)
+    store.settle(settleOf({ leaseId: 'l0', limits }))
     const shared = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 's', leaseMs: 60_000 })
     expect(shared.granted).toBe(true)
+    expect(store.stats().roundTrips).toBe(roundTrips + 1)
     expect(store.stats()).toMatchObject({ mode: 'shared', failovers: 1 })
     expect(warnings).toHaveLength(1)
   })

@@ -56,6 +56,9 @@ export interface RedisLimitStore extends LimitStore {
 
 class BudgetExceeded extends Error {}
 
+/** A cancelled settle's policy is never read; this fills the field. */
+const releasePolicy = { failures: 3, failureWindowMs: 60_000, cooldownMs: 5_000 }
+
 /** One slow answer (a GC pause, a busy host) is decided locally; this many in a row mean Redis is away. */
 const slowAnswersBeforeFailover = 3
 
@@ -179,6 +182,18 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     }
   }
 
+  // When shared limits last resumed; leases also held in the local store meanwhile (see acquire).
+  let returnedAt = Number.NEGATIVE_INFINITY
+  const guardLeases = new Set<string>()
+  const guardRelease = (request: AcquireRequest): SettleRequest => ({
+    key: request.key,
+    limits: request.limits,
+    leaseId: request.leaseId,
+    tokensReserved: request.tokens,
+    outcome: 'cancelled',
+    policy: releasePolicy,
+  })
+
   let slowStreak = 0
   // After an outage Redis may have restarted empty, knowing nothing of what the fleet spent: the
   // first decision per deployment then starts its buckets empty (refilling at the limit's rate)
@@ -195,6 +210,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     if (stats.mode === 'local') return
     local = newLocalStore()
     localLeases.clear()
+    guardLeases.clear()
     stats.mode = 'local'
     stats.failovers++
     const reason = error instanceof Error ? error.message : String(error)
@@ -212,6 +228,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       .then(() => {
         stats.mode = 'shared'
         warmKeys = new Set()
+        returnedAt = performance.now()
         clearInterval(probe)
         probe = undefined
         logger?.info({}, 'llm-session: Redis limit store is back; shared limits resumed')
@@ -278,6 +295,17 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     async acquire(request) {
       stats.acquires++
       if (stats.mode === 'local') return localAcquire(request)
+      // For a window after an outage the instance also keeps to its local share: the instances
+      // come back one by one, and the first back must not take the whole shared limit while the
+      // others still spend their shares.
+      let guard: AcquireResult | undefined
+      if (performance.now() - returnedAt < (request.limits.windowMs ?? 60_000)) {
+        guard = local.acquire(request)
+        if (!guard.granted) {
+          if (guard.limit === 'cooldown') noteCooldown(request.key, guard.waitMs)
+          return guard
+        }
+      }
       const { ops, keys } = takePending()
       const [state, leases] = keysOf(request.key)
       keys.push(state, leases)
@@ -301,13 +329,20 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         reply = await runScript(keys, ops)
       } catch (error) {
         onFailure(error)
-        return localAcquire(request)
+        if (guard === undefined) return localAcquire(request)
+        localLeases.add(request.leaseId)
+        return noteBooking(request.key, guard)
       }
       slowStreak = 0
       warmKeys?.add(request.key)
       const [granted, code, wait] = reply as [number, number, number]
-      if (granted === 1)
-        return noteBooking(request.key, wait > 0 ? { granted: true, delayMs: wait } : { granted: true })
+      if (granted === 1) {
+        if (guard !== undefined) guardLeases.add(request.leaseId)
+        const delayMs = Math.max(wait, guard?.granted ? (guard.delayMs ?? 0) : 0)
+        return noteBooking(request.key, delayMs > 0 ? { granted: true, delayMs } : { granted: true })
+      }
+      // Refused in Redis: free the local slot (its tokens stay counted locally, on the safe side).
+      if (guard !== undefined) local.settle(guardRelease(request))
       const limit = limitCodes[code - 1] ?? 'requests'
       const waitMs = wait < 0 ? Number.POSITIVE_INFINITY : wait
       if (limit === 'cooldown') noteCooldown(request.key, waitMs)
@@ -321,6 +356,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         local.settle(request)
         return
       }
+      if (guardLeases.delete(request.leaseId)) local.settle({ ...request, tokensUsed: undefined })
       if (stats.mode === 'local') {
         // A slot taken in Redis before the outage frees itself there when its lease ends; only the
         // outcome counts here, its tokens were never in the local buckets.
