@@ -299,7 +299,10 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       // come back one by one, and the first back must not take the whole shared limit while the
       // others still spend their shares.
       let guard: AcquireResult | undefined
-      if (performance.now() - returnedAt < (request.limits.windowMs ?? 60_000)) {
+      if (
+        returnedAt !== Number.NEGATIVE_INFINITY &&
+        performance.now() - returnedAt < (request.limits.windowMs ?? 60_000)
+      ) {
         guard = local.acquire(request)
         if (!guard.granted) {
           if (guard.limit === 'cooldown') noteCooldown(request.key, guard.waitMs)
