@@ -209,7 +209,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ): Promise<Lease> => {
     const lease = grant(request, leaseId, request.tokens)
     try {
-      if (result.delayMs !== undefined && result.delayMs > 0) await delay(result.delayMs, request.signal)
+      if (result.delayMs !== undefined && result.delayMs > 0) {
+        await delay(result.delayMs, request.signal)
+        // Booked before the deployment went into cooldown (as known here): give the place up
+        // rather than send to a deployment that is failing.
+        const cooling = store.cooldownLeftMs(request.key)
+        if (cooling > 0) throw limitError(request, { granted: false, limit: 'cooldown', waitMs: cooling })
+      }
       request.signal?.throwIfAborted()
     } catch (error) {
       lease.settle({ outcome: 'cancelled' })
