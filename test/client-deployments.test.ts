@@ -110,8 +110,33 @@ describe('deployments and model groups', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
     expect(text).toBe('route me please')
     expect(stream.callInfo?.provider).toBe('openai')
+    // The deployment that answered, not the one tried first.
+    expect(stream.callInfo?.deployment).toBe('up')
+    expect(getCallInfo(stream)?.deployment).toBe('up')
     expect(a.stats().requests).toBe(1)
     expect(b.stats().requests).toBe(1)
+  })
+
+  it('names the deployment that answered a stream, as for a completion', async () => {
+    const llm = client({
+      providers: { openai: { baseUrl: `${b.url}/v1`, apiKey: 'k' } },
+      deployments: {
+        chat: [
+          { id: 'first', model: 'openai/gpt-4o', baseUrl: `${a.url}/v1`, apiKey: 'k', weight: 1_000_000 },
+          { id: 'second', model: 'openai/gpt-4o', baseUrl: `${b.url}/v1`, apiKey: 'k', weight: 1e-6 },
+        ],
+      },
+    })
+    // The group's first deployment runs on the call as prepared (no new route): it is named too.
+    const stream = llm.stream({ model: 'chat', messages })
+    for await (const _ of stream);
+    expect(getCallInfo(stream)?.deployment).toBe('first')
+    const completion = await llm.completion({ model: 'chat', messages })
+    expect(getCallInfo(completion)?.deployment).toBe('first')
+    // A model outside any group names no deployment.
+    const plain = llm.stream({ model: 'openai/gpt-4o-mini', messages })
+    for await (const _ of plain);
+    expect(getCallInfo(plain)?.deployment).toBeUndefined()
   })
 
   it('waits for capacity, and fails a call whose deadline comes first with RateLimitError naming the limit, before any I/O', async () => {
@@ -131,6 +156,40 @@ describe('deployments and model groups', () => {
     expect((error as RateLimitError).message).toContain('openai/gpt-4o: requests per minute limit reached')
     expect(a.stats().requests).toBe(1)
   })
+
+  // Each attempt that goes to the provider takes a request from the limits, retries included: 4 a
+  // minute fit 3 at once (the bucket keeps a margin), so a call answered on its third attempt
+  // leaves none for the next call. (Counting only first attempts would let the next one through.)
+  it.each([
+    ['503', 'mock-fail-503-retry-after-ms-10-times-2', 3],
+    ['429', 'mock-fail-429-retry-after-ms-50-times-1', 2],
+  ])(
+    'counts every attempt of a call the client retries after a %s against the limits',
+    async (_, model, attempts) => {
+      const llm = client({
+        retries: 2,
+        deployments: {
+          chat: [
+            {
+              id: 'flaky',
+              model: `openai/${model}`,
+              baseUrl: `${a.url}/v1`,
+              apiKey: 'k',
+              limits: { requestsPerMinute: attempts === 3 ? 4 : 3 },
+            },
+          ],
+        },
+        routing: { maxQueueWait: 50 },
+      })
+      const answer = await llm.completion({ model: 'chat', messages })
+      expect(getCallInfo(answer)).toMatchObject({ deployment: 'flaky', attempts })
+      expect(a.stats().requests).toBe(attempts)
+      const refused = await llm.completion({ model: 'chat', messages }).catch((error) => error)
+      expect(refused).toBeInstanceOf(RateLimitError)
+      expect(refused.type).toBe('requests')
+      expect(a.stats().requests).toBe(attempts)
+    },
+  )
 
   it('keeps the provider under its concurrency limit: no 429 for calls over it, they queue', async () => {
     const limited = await startMockProvider({ rateLimits: { maxConcurrent: 2 }, latencyMs: 20 })

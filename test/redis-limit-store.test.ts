@@ -1,6 +1,13 @@
-import { createRateLimiter, type SettleRequest } from '@llm-session/core'
+import {
+  createClient,
+  createRateLimiter,
+  createSession,
+  getCallInfo,
+  RateLimitError,
+  type SettleRequest,
+} from '@llm-session/core'
 import { createRedisLimitStore, type RedisLimitStore } from '@llm-session/redis'
-import { hasRedisServer, type RedisServer, startRedisServer } from '@llm-session/testing'
+import { hasRedisServer, type RedisServer, startMockProvider, startRedisServer } from '@llm-session/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
@@ -149,6 +156,41 @@ describe.skipIf(redisMissing)('createRedisLimitStore on a real redis-server', ()
     expect(store.mode).toBe('shared')
   })
 
+  it("counts a retried call's every attempt fleet-wide: another instance finds the requests spent", async () => {
+    const mock = await startMockProvider()
+    const session = createSession()
+    // Two instances, each its own client and store on the same Redis; 4 requests a minute fit 3
+    // at once. The first instance's call is answered on its third attempt (two 503s).
+    const instance = (model: string) =>
+      createClient({
+        session,
+        telemetry: false,
+        retries: 2,
+        deployments: {
+          chat: [
+            { id: 'shared', model, baseUrl: `${mock.url}/v1`, apiKey: 'k', limits: { requestsPerMinute: 4 } },
+          ],
+        },
+        routing: { store: storeOf(), maxQueueWait: 50 },
+      })
+    const first = instance('openai/mock-fail-503-retry-after-ms-10-times-2')
+    const second = instance('openai/gpt-4o')
+    try {
+      const messages = [{ role: 'user' as const, content: 'hi' }]
+      const answer = await first.completion({ model: 'chat', messages })
+      expect(getCallInfo(answer)).toMatchObject({ deployment: 'shared', attempts: 3 })
+      const refused = await second.completion({ model: 'chat', messages }).catch((error) => error)
+      expect(refused).toBeInstanceOf(RateLimitError)
+      expect(refused.type).toBe('requests')
+      expect(mock.stats().requests).toBe(3)
+    } finally {
+      await first.close()
+      await second.close()
+      await session.close()
+      await mock.close()
+    }
+  })
+
   it('fails over to its share of local limits with one warning, and resumes shared limits when Redis is back', async () => {
     const warnings: string[] = []
     let resumed: () => void = () => {}
@@ -175,8 +217,16 @@ describe.skipIf(redisMissing)('createRedisLimitStore on a real redis-server', ()
     await server.start()
     await back
     expect(store.mode).toBe('shared')
+    // For a window after the outage the instance also keeps to its local share (2 of the 4 slots,
+    // both still held): refused without asking Redis, then granted by Redis once one is freed.
+    const roundTrips = store.stats().roundTrips
+    const held = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 'h', leaseMs: 60_000 })
+    expect(held).toMatchObject({ granted: false, limit: 'concurrency' })
+    expect(store.stats().roundTrips).toBe(roundTrips)
+    store.settle(settleOf({ leaseId: 'l0', limits }))
     const shared = await store.acquire({ key: 'd', limits, tokens: 0, leaseId: 's', leaseMs: 60_000 })
     expect(shared.granted).toBe(true)
+    expect(store.stats().roundTrips).toBe(roundTrips + 1)
     expect(store.stats()).toMatchObject({ mode: 'shared', failovers: 1 })
     expect(warnings).toHaveLength(1)
   })

@@ -3,7 +3,7 @@
 // process's own). Started with fork() by the fleet demo and the fleet test; reports over IPC.
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createClient, createSession, LlmError, RateLimitError } from '@llm-session/core'
+import { createClient, createSession, getCallInfo, LlmError, RateLimitError } from '@llm-session/core'
 import { createRedisLimitStore } from '@llm-session/redis'
 import { Redis } from 'ioredis'
 
@@ -40,17 +40,20 @@ const llm = createClient({
   timeout: config.timeoutMs,
   telemetry: false,
   deployments: {
-    chat: [
-      {
-        id: 'primary',
+    // One deployment by default; the fleet test gives two to fail one of them mid-run.
+    chat: (config.deployments ?? [{ id: 'primary', baseUrl: config.baseUrl, limits: config.limits }]).map(
+      ({ id, baseUrl, limits }) => ({
+        id,
         model: 'openai/gpt-4o-mini',
-        baseUrl: config.baseUrl,
+        baseUrl,
         apiKey: 'fleet-key',
-        limits: config.limits,
-      },
-    ],
+        // Tells the provider which instance sent a request (the fleet test counts them per instance).
+        headers: { 'x-fleet-instance': String(config.instance) },
+        limits,
+      }),
+    ),
   },
-  routing: { store },
+  routing: { store, cooldown: config.cooldown },
 })
 
 const counts = {
@@ -66,6 +69,7 @@ const counts = {
   pastDeadline: 0,
 }
 const errorCodes = {}
+const byDeployment = {}
 let slowestMs = 0
 
 async function lane(end) {
@@ -81,6 +85,8 @@ async function lane(end) {
       })
       counts.answered++
       counts.tokens += result.usage?.total_tokens ?? 0
+      const deployment = getCallInfo(result)?.deployment
+      byDeployment[deployment] = (byDeployment[deployment] ?? 0) + 1
     } catch (error) {
       if (error instanceof RateLimitError && error.status === 429) counts.providerRateLimited++
       else if (error instanceof RateLimitError) {
@@ -113,6 +119,7 @@ process.send({
   elapsedMs,
   counts,
   errorCodes,
+  byDeployment,
   slowestMs,
   warnings,
   notices,

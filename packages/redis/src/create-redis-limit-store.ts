@@ -56,6 +56,9 @@ export interface RedisLimitStore extends LimitStore {
 
 class BudgetExceeded extends Error {}
 
+/** A cancelled settle's policy is never read; this fills the field. */
+const releasePolicy = { failures: 3, failureWindowMs: 60_000, cooldownMs: 5_000 }
+
 /** One slow answer (a GC pause, a busy host) is decided locally; this many in a row mean Redis is away. */
 const slowAnswersBeforeFailover = 3
 
@@ -136,32 +139,60 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   let probe: NodeJS.Timeout | undefined
   let closed = false
 
-  const keysOf = (key: string) => [`{${prefix}}:${key}:state`, `{${prefix}}:${key}:leases`]
-
-  const withBudget = <T>(work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new BudgetExceeded(`Redis answered slower than ${budgetMs} ms`)),
-        budgetMs,
-      )
-    })
-    work.catch(() => {}) // a late failure after the budget ran out is already handled
-    return Promise.race([work, late]).finally(() => clearTimeout(timer))
+  // Each deployment's two key names, built once.
+  const keyNames = new Map<string, readonly [string, string]>()
+  const keysOf = (key: string): readonly [string, string] => {
+    let names = keyNames.get(key)
+    if (names === undefined) {
+      names = [`{${prefix}}:${key}:state`, `{${prefix}}:${key}:leases`]
+      keyNames.set(key, names)
+    }
+    return names
   }
 
+  const budgetMessage = `Redis answered slower than ${budgetMs} ms`
+  // One promise and one timer per answer; a late failure after the budget ran out is already handled.
+  const withBudget = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BudgetExceeded(budgetMessage)), budgetMs)
+      work.then(
+        (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
+
+  /** Sends the ops: `keys` (the ops' key pairs) gets the ops' JSON appended and goes as the argument list. */
   const runScript = async (keys: string[], ops: ScriptOp[]): Promise<unknown> => {
     stats.roundTrips++
-    const args = [JSON.stringify(ops)]
+    const keyCount = keys.length
+    keys.push(JSON.stringify(ops))
     try {
-      return await withBudget(redis.evalsha(limitScriptSha, keys.length, ...keys, ...args))
+      return await withBudget(redis.evalsha(limitScriptSha, keyCount, keys))
     } catch (error) {
       // A fresh or flushed Redis has no script cached: EVAL sends it once and caches it.
       if (error instanceof Error && error.message.startsWith('NOSCRIPT'))
-        return await withBudget(redis.eval(limitScript, keys.length, ...keys, ...args))
+        return await withBudget(redis.eval(limitScript, keyCount, keys))
       throw error
     }
   }
+
+  // When shared limits last resumed; leases also held in the local store meanwhile (see acquire).
+  let returnedAt = Number.NEGATIVE_INFINITY
+  const guardLeases = new Set<string>()
+  const guardRelease = (request: AcquireRequest): SettleRequest => ({
+    key: request.key,
+    limits: request.limits,
+    leaseId: request.leaseId,
+    tokensReserved: request.tokens,
+    outcome: 'cancelled',
+    policy: releasePolicy,
+  })
 
   let slowStreak = 0
   // After an outage Redis may have restarted empty, knowing nothing of what the fleet spent: the
@@ -179,6 +210,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     if (stats.mode === 'local') return
     local = newLocalStore()
     localLeases.clear()
+    guardLeases.clear()
     stats.mode = 'local'
     stats.failovers++
     const reason = error instanceof Error ? error.message : String(error)
@@ -196,6 +228,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       .then(() => {
         stats.mode = 'shared'
         warmKeys = new Set()
+        returnedAt = performance.now()
         clearInterval(probe)
         probe = undefined
         logger?.info({}, 'llm-session: Redis limit store is back; shared limits resumed')
@@ -262,8 +295,22 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     async acquire(request) {
       stats.acquires++
       if (stats.mode === 'local') return localAcquire(request)
+      // For a window after an outage the instance also keeps to its local share: the instances
+      // come back one by one, and the first back must not take the whole shared limit while the
+      // others still spend their shares.
+      let guard: AcquireResult | undefined
+      if (
+        returnedAt !== Number.NEGATIVE_INFINITY &&
+        performance.now() - returnedAt < (request.limits.windowMs ?? 60_000)
+      ) {
+        guard = local.acquire(request)
+        if (!guard.granted) {
+          if (guard.limit === 'cooldown') noteCooldown(request.key, guard.waitMs)
+          return guard
+        }
+      }
       const { ops, keys } = takePending()
-      const [state, leases] = keysOf(request.key) as [string, string]
+      const [state, leases] = keysOf(request.key)
       keys.push(state, leases)
       ops.push(
         limitFields(
@@ -285,13 +332,20 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         reply = await runScript(keys, ops)
       } catch (error) {
         onFailure(error)
-        return localAcquire(request)
+        if (guard === undefined) return localAcquire(request)
+        localLeases.add(request.leaseId)
+        return noteBooking(request.key, guard)
       }
       slowStreak = 0
       warmKeys?.add(request.key)
       const [granted, code, wait] = reply as [number, number, number]
-      if (granted === 1)
-        return noteBooking(request.key, wait > 0 ? { granted: true, delayMs: wait } : { granted: true })
+      if (granted === 1) {
+        if (guard !== undefined) guardLeases.add(request.leaseId)
+        const delayMs = Math.max(wait, guard?.granted ? (guard.delayMs ?? 0) : 0)
+        return noteBooking(request.key, delayMs > 0 ? { granted: true, delayMs } : { granted: true })
+      }
+      // Refused in Redis: free the local slot (its tokens stay counted locally, on the safe side).
+      if (guard !== undefined) local.settle(guardRelease(request))
       const limit = limitCodes[code - 1] ?? 'requests'
       const waitMs = wait < 0 ? Number.POSITIVE_INFINITY : wait
       if (limit === 'cooldown') noteCooldown(request.key, waitMs)
@@ -305,13 +359,14 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         local.settle(request)
         return
       }
+      if (guardLeases.delete(request.leaseId)) local.settle({ ...request, tokensUsed: undefined })
       if (stats.mode === 'local') {
         // A slot taken in Redis before the outage frees itself there when its lease ends; only the
         // outcome counts here, its tokens were never in the local buckets.
         local.settle({ ...request, tokensUsed: undefined })
         return
       }
-      const [state, leases] = keysOf(request.key) as [string, string]
+      const [state, leases] = keysOf(request.key)
       pending.keys.push(state, leases)
       const op = limitFields(
         {

@@ -36,6 +36,10 @@ export class CallScope implements LlmCall {
   streamOpened = false
   /** A stream's first chunk was reported. */
   streamStarted = false
+  /** The deployment the next run goes to, named by the router; the run's call carries it. */
+  nextDeployment: string | undefined
+  /** The router retries this call itself, each attempt taking capacity: every run makes one attempt. */
+  retriesTakenOver = false
 
   constructor(
     providers: ClientConfig['providers'],
@@ -54,6 +58,11 @@ export class CallScope implements LlmCall {
     this.requestId = base.headers['x-request-id']
     this.sessionId = base.sessionId
     this.control = control
+  }
+
+  /** The retries the call was given (the client's, or its own). */
+  get baseRetries(): number {
+    return this.#base.retries
   }
 
   get signal(): AbortSignal {
@@ -87,6 +96,9 @@ export class CallScope implements LlmCall {
         field: 'route.provider',
       })
     call.scope = this
+    call.deployment = this.nextDeployment
+    this.nextDeployment = undefined
+    if (this.retriesTakenOver) call.retries = 0
     this.#run++
     this.#attempt = 0
     this.#current =
@@ -199,4 +211,22 @@ function routeHeaders(
     for (const name of Object.keys((base.settings.headers as Record<string, string> | undefined) ?? {}))
       delete headers[name]
   return { ...headers, ...(settings.headers as Record<string, string> | undefined), ...route.headers }
+}
+
+/**
+ * Names the deployment the call's next run goes to, carried by the run's call: a routed stream
+ * reports it in its `CallInfo` (a completion's result is stamped by the router itself).
+ */
+export function nameNextDeployment(call: LlmCall, id: string): void {
+  if (call instanceof CallScope) call.nextDeployment = id
+}
+
+/**
+ * Takes the call's retries over from the client's retry loop (its runs then make one attempt
+ * each), so each retry can go through the limiter. Returns the retries the call may make.
+ */
+export function takeOverRetries(call: LlmCall): number {
+  if (!(call instanceof CallScope)) return 0
+  call.retriesTakenOver = true
+  return call.baseRetries
 }

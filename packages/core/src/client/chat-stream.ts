@@ -149,6 +149,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       // The response arrived: the total timeout stops here, idleTimeout and streamTimeout rule the body.
       control.stopTotalTimer()
       info = callInfoOf(call, response, sent.attempts, 0)
+      if (call.deployment !== undefined) info.deployment = call.deployment
       setCallInfo(this, info)
       const body = response
       const context = responseContext(call, response, this.#request)

@@ -64,6 +64,8 @@ export interface PreparedCall {
   middleware: CallChain | undefined
   /** Set on the call of each run inside the middleware: its attempts and stream report to it. */
   scope?: CallScope
+  /** The model group's deployment a run goes to (its router names it), for `CallInfo.deployment`. */
+  deployment?: string | undefined
 }
 
 export function fromEnv(names: readonly string[] | undefined): string | undefined {

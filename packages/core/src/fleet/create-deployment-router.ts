@@ -1,10 +1,14 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { extendCallInfo } from '../client/call-info.js'
 import type { CallMiddleware, CallOutcome, CallRoute, LlmCall } from '../client/call-middleware.js'
+import { nameNextDeployment, takeOverRetries } from '../client/call-scope.js'
+import { retryDelayMs, shouldRetryHeader } from '../client/retry-policy.js'
 import {
   ConnectionError,
   ContextWindowExceededError,
   InternalServerError,
   isAbortError,
+  LlmError,
   RateLimitError,
   ServiceUnavailableError,
   TimeoutError,
@@ -113,17 +117,23 @@ export function createDeploymentRouter(
   }
 
   const middleware: CallMiddleware = async (call: LlmCall, next) => {
-    const chain = [call.model, ...(fallbacks[call.model] ?? [])]
-    if (chain.length === 1 && !groups.has(call.model)) return next()
+    const group = groups.get(call.model)
+    const fallbackNames = fallbacks[call.model]
+    if (group === undefined && fallbackNames === undefined) return next()
     const tokens = estimate(call.request)
+    // Retries are made here, not by the client's retry loop, so each attempt takes capacity.
+    const retries = takeOverRetries(call)
     // By default a call waits at most half its time for capacity, so it still has time to be answered.
-    const deadline =
+    const queueDeadline = () =>
       performance.now() + Math.min(call.remainingMs(), routing.maxQueueWait ?? call.remainingMs() / 2)
+    const deadline = queueDeadline()
     let observed: ObservedProviderLimits | undefined
+    let shouldRetry: boolean | undefined
     let streamLease: Lease | undefined
     call.observe({
       onAttemptResponse: ({ headers }) => {
         observed = readProviderLimits(headers) ?? observed
+        shouldRetry = shouldRetryHeader(headers)
       },
       onEnd: ({ result, error, abandoned }) => {
         if (streamLease === undefined) return
@@ -133,13 +143,26 @@ export function createDeploymentRouter(
       },
     })
 
-    const run = async (deployment: ResolvedDeployment, lease: Lease): Promise<CallOutcome> => {
+    const acquire = (deployment: ResolvedDeployment, wait: boolean, until: number) =>
+      limiter.acquire({
+        key: deployment.id,
+        limits: deployment.limits,
+        tokens,
+        provider: deployment.provider,
+        deadline: until,
+        signal: call.signal,
+        wait,
+      })
+
+    const runOnce = async (deployment: ResolvedDeployment, lease: Lease): Promise<CallOutcome> => {
       const started = performance.now()
       observed = undefined
+      shouldRetry = undefined
+      nameNextDeployment(call, deployment.id)
       let outcome: CallOutcome
       try {
         // The call was prepared as its group's first deployment: that one needs no new route.
-        outcome = await next(groups.get(call.model)?.[0] === deployment ? undefined : routeOf(deployment))
+        outcome = await next(group?.[0] === deployment ? undefined : routeOf(deployment))
       } catch (error) {
         const verdict = classify(error)
         lease.settle({ outcome: verdict.outcome, cooldownMs: verdict.cooldownMs, observed })
@@ -149,11 +172,43 @@ export function createDeploymentRouter(
       const previous = latency.get(deployment.id)
       latency.set(deployment.id, previous === undefined ? ms : previous + latencyWeight * (ms - previous))
       if (call.operation === 'stream') streamLease = lease
-      else {
-        lease.settle({ outcome: 'success', tokensUsed: usedTokens(outcome.result), observed })
-        if (outcome.result !== undefined) extendCallInfo(outcome.result, { deployment: deployment.id })
-      }
+      else lease.settle({ outcome: 'success', tokensUsed: usedTokens(outcome.result), observed })
       return outcome
+    }
+
+    // A deployment's run with the call's retries, as the client's retry loop makes them (x-should-retry,
+    // else the error's `retryable`; the provider's wait, else exponential backoff), but each retry
+    // takes capacity again: after a 429 that waits out the cooldown it started (a lone deployment)
+    // or gives way to the next deployment.
+    const run = async (deployment: ResolvedDeployment, first: Lease, wait: boolean): Promise<CallOutcome> => {
+      let lease = first
+      for (let retry = 0; ; retry++) {
+        try {
+          const outcome = await runOnce(deployment, lease)
+          if (outcome.result !== undefined)
+            extendCallInfo(
+              outcome.result,
+              retry === 0
+                ? { deployment: deployment.id }
+                : { deployment: deployment.id, attempts: retry + 1 },
+            )
+          return outcome
+        } catch (error) {
+          const retryable = shouldRetry ?? (error instanceof LlmError && error.retryable)
+          if (retry >= retries || !retryable || call.signal.aborted) throw error
+          if (classify(error).outcome !== 'rate-limited') {
+            const ms = retryDelayMs(retry, (error as RateLimitError).retryAfterMs, random)
+            if (ms >= call.remainingMs()) throw error
+            await delay(ms, undefined, { signal: call.signal })
+          }
+          try {
+            lease = await acquire(deployment, wait, queueDeadline())
+          } catch (limited) {
+            if (limited instanceof RateLimitError) throw error
+            throw limited
+          }
+        }
+      }
     }
 
     let lastError: unknown
@@ -164,15 +219,7 @@ export function createDeploymentRouter(
     ): Promise<CallOutcome | undefined> => {
       let lease: Lease
       try {
-        lease = await limiter.acquire({
-          key: deployment.id,
-          limits: deployment.limits,
-          tokens,
-          provider: deployment.provider,
-          deadline,
-          signal: call.signal,
-          wait,
-        })
+        lease = await acquire(deployment, wait, deadline)
       } catch (error) {
         if (!(error instanceof RateLimitError)) throw error
         if (wait || lastError === undefined) lastError = error
@@ -181,7 +228,7 @@ export function createDeploymentRouter(
         return undefined
       }
       try {
-        return await run(deployment, lease)
+        return await run(deployment, lease, wait)
       } catch (error) {
         if (!classify(error).fallback || call.signal.aborted) throw error
         lastError = error
@@ -191,7 +238,10 @@ export function createDeploymentRouter(
 
     // First every deployment of every group in the chain that has capacity now; then wait in line
     // at the one that frees soonest. A lone deployment waits at once (one decision, not two).
-    const candidates = chain.flatMap((name) => order(deploymentsOf(name)))
+    const candidates =
+      fallbackNames === undefined
+        ? order(group!)
+        : [call.model, ...fallbackNames].flatMap((name) => order(deploymentsOf(name)))
     if (candidates.length === 1) {
       const outcome = await attempt(candidates[0]!, true)
       if (outcome !== undefined) return outcome

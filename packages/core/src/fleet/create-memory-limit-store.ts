@@ -18,6 +18,9 @@ export function burstBudgetMs(windowMs: number): number {
   return windowMs - Math.min(windowMs * 0.2, Math.max(windowMs * 0.02, 250))
 }
 
+/** The usual answer, one object for all calls. */
+const grantedNow: AcquireResult = Object.freeze({ granted: true })
+
 /** `theoretical arrival time` of one bucket: full when it is <= now. */
 interface DeploymentState {
   requestTat: number
@@ -142,7 +145,8 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       const at = now()
       if (state.cooldownUntil > at)
         return { granted: false, limit: 'cooldown', waitMs: state.cooldownUntil - at }
-      if (limits.maxConcurrent !== undefined) {
+      // Expired leases (a crashed caller's) matter only at the limit: scanned then, not on every call.
+      if (limits.maxConcurrent !== undefined && state.leases.size >= limits.maxConcurrent) {
         let soonest = Number.POSITIVE_INFINITY
         for (const [id, expires] of state.leases) {
           if (expires <= at) state.leases.delete(id)
@@ -176,7 +180,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       state.requestTat = requestTat
       if (limits.maxConcurrent !== undefined)
         state.leases.set(request.leaseId, at + delayMs + request.leaseMs)
-      return delayMs > 0 ? { granted: true, delayMs } : { granted: true }
+      return delayMs > 0 ? { granted: true, delayMs } : grantedNow
     },
 
     settle(request: SettleRequest): void {

@@ -25,6 +25,22 @@ describe('createRateLimiter', () => {
     expect(limiter.inFlight('d')).toBe(0)
   })
 
+  it('gives up a booked start when the deployment goes into cooldown while it waits', async () => {
+    const limiter = createRateLimiter({ store: createMemoryLimitStore() })
+    const limits = { requestsPerMinute: 50, windowMs: 1_000 } // one every 20 ms, 40 at once
+    const deadline = performance.now() + 5_000
+    const now = await Promise.all(
+      Array.from({ length: 49 }, () => limiter.acquire({ ...base, limits, deadline })),
+    )
+    const booked = limiter.acquire({ ...base, limits, deadline }).catch((error) => error)
+    // Still waiting for its booked start: another call gets a 429 and starts a cooldown.
+    now[0]!.settle({ outcome: 'rate-limited', cooldownMs: 1_000 })
+    const error = await booked
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect(error.type).toBe('cooldown')
+    expect(limiter.inFlight('d')).toBe(48)
+  })
+
   it('waits for a bucket to refill, then fails a call whose deadline comes first with the limit named', async () => {
     const limiter = createRateLimiter({ store: createMemoryLimitStore() })
     const limits = { requestsPerMinute: 50, windowMs: 1_000 } // one every 20 ms, 49 at once

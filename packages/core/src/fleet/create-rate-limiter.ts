@@ -79,6 +79,50 @@ interface Waiter {
   onAbort?: () => void
 }
 
+interface LeaseContext {
+  store: LimitStore
+  policy: Required<CooldownPolicy>
+  inFlight: Map<string, number>
+  wakers: Map<string, () => void>
+}
+
+/** A lease as a plain object of fields (no closure per call). */
+class GrantedLease implements Lease {
+  readonly key: string
+  #settled = false
+  readonly #context: LeaseContext
+  readonly #limits: DeploymentLimits
+  readonly #leaseId: string
+  readonly #tokens: number
+
+  constructor(context: LeaseContext, request: LimiterRequest, leaseId: string, tokens: number) {
+    this.key = request.key
+    this.#context = context
+    this.#limits = request.limits
+    this.#leaseId = leaseId
+    this.#tokens = tokens
+  }
+
+  settle(settlement: LeaseSettlement): void {
+    if (this.#settled) return
+    this.#settled = true
+    const { store, policy, inFlight, wakers } = this.#context
+    inFlight.set(this.key, (inFlight.get(this.key) ?? 1) - 1)
+    store.settle({
+      key: this.key,
+      limits: this.#limits,
+      leaseId: this.#leaseId,
+      tokensReserved: this.#tokens,
+      tokensUsed: settlement.tokensUsed,
+      outcome: settlement.outcome,
+      cooldownMs: settlement.cooldownMs,
+      observed: settlement.observed,
+      policy,
+    })
+    wakers.get(this.key)?.()
+  }
+}
+
 /**
  * Creates the limiter that sits in front of a store.
  * @example
@@ -93,29 +137,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const leasePrefix = randomUUID().slice(0, 8)
   let leaseCount = 0
 
+  const shared: LeaseContext = { store, policy, inFlight, wakers }
   const grant = (request: LimiterRequest, leaseId: string, tokens: number): Lease => {
     inFlight.set(request.key, (inFlight.get(request.key) ?? 0) + 1)
-    let settled = false
-    return {
-      key: request.key,
-      settle(settlement) {
-        if (settled) return
-        settled = true
-        inFlight.set(request.key, (inFlight.get(request.key) ?? 1) - 1)
-        store.settle({
-          key: request.key,
-          limits: request.limits,
-          leaseId,
-          tokensReserved: tokens,
-          tokensUsed: settlement.tokensUsed,
-          outcome: settlement.outcome,
-          cooldownMs: settlement.cooldownMs,
-          observed: settlement.observed,
-          policy,
-        })
-        wakers.get(request.key)?.()
-      },
-    }
+    return new GrantedLease(shared, request, leaseId, tokens)
   }
 
   /** The store's question for a call now: its lease lasts to its deadline, it may wait until then. */
@@ -184,7 +209,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ): Promise<Lease> => {
     const lease = grant(request, leaseId, request.tokens)
     try {
-      if (result.delayMs !== undefined && result.delayMs > 0) await delay(result.delayMs, request.signal)
+      if (result.delayMs !== undefined && result.delayMs > 0) {
+        await delay(result.delayMs, request.signal)
+        // Booked before the deployment went into cooldown (as known here): give the place up
+        // rather than send to a deployment that is failing.
+        const cooling = store.cooldownLeftMs(request.key)
+        if (cooling > 0) throw limitError(request, { granted: false, limit: 'cooldown', waitMs: cooling })
+      }
       request.signal?.throwIfAborted()
     } catch (error) {
       lease.settle({ outcome: 'cancelled' })

@@ -95,6 +95,6 @@ export interface CallInfo {
   requestId: string | undefined
   /** Rate-limit response headers as sent (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
   rateLimit: Record<string, string>
-  /** The id of the deployment of a model group that answered (completions and embeddings). */
+  /** The id of the deployment of a model group that answered (completions, embeddings and streams). */
   deployment?: string
 }

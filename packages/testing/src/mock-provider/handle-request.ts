@@ -13,6 +13,8 @@ import { sendJson } from './send-response.js'
 /** One request as the mock saw it. Credentials are never recorded, only which header carried them. */
 export interface MockRecordedRequest {
   sequence: number
+  /** When the request arrived: Unix time in ms, with a fraction (comparable with Redis's `TIME`). */
+  receivedAt: number
   /** e.g. `openai.chat.stream`, `anthropic.messages`, `vertex.generateContent`, `unknown`. */
   route: string
   method: string
@@ -127,6 +129,7 @@ export async function handleRequest(
   const { stats, options } = state
   const controller = new AbortController()
   state.exchanges.add(controller)
+  const receivedAt = performance.timeOrigin + performance.now()
   stats.increment('requests')
   const url = new URL(req.url ?? '/', 'http://mock.invalid')
   const exchange: MockExchange = {
@@ -175,7 +178,7 @@ export async function handleRequest(
       matched?.format.credentialHeaders(matched.route) ?? [],
     )
     const selection = matched
-      ? selectMockFault(req.headers, exchange.model, matched.route)
+      ? selectMockFault(req.headers, exchange.model, matched.route, options.fault)
       : { fault: undefined }
     if ('fault' in selection && selection.fault) {
       const { fault } = selection
@@ -191,6 +194,7 @@ export async function handleRequest(
       : exchange.body
     state.history.push({
       sequence: exchange.sequence,
+      receivedAt,
       route: exchange.route,
       method: req.method ?? 'GET',
       path: redacted.path,

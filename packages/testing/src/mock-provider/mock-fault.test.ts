@@ -114,6 +114,29 @@ describe('faults', () => {
     })
   })
 
+  it('the fault option fails every request that asks for none, from configure() on', async () => {
+    const before = await send('openai', { stream: false })
+    expect(before.statusCode).toBe(200)
+    await before.body.dump()
+    mock.configure({ fault: 'fail-503' })
+    try {
+      const failing = await send('openai', { stream: false })
+      expect(failing.statusCode).toBe(503)
+      await failing.body.dump()
+      // A request's own fault still wins.
+      const own = await send('openai', { fault: 'fail-429', stream: false })
+      expect(own.statusCode).toBe(429)
+      await own.body.dump()
+      expect(mock.requests().map((request) => request.fault)).toEqual([undefined, 'fail-503', 'fail-429'])
+      const times = mock.requests().map((request) => request.receivedAt)
+      expect(times[0]).toBeGreaterThan(Date.now() - 60_000)
+      expect(times).toEqual([...times].sort((a, b) => a - b))
+    } finally {
+      mock.configure({ fault: undefined })
+    }
+    expect(() => mock.configure({ fault: 'fail-200' })).toThrow(/fault must be a fault name/)
+  })
+
   it('fails the first N attempts with the same fault id, then succeeds', async () => {
     const statuses: number[] = []
     for (let attempt = 0; attempt < 3; attempt++) {

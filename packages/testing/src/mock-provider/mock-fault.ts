@@ -82,14 +82,21 @@ export type FaultSelection = { fault: MockFault } | { fault: undefined } | { inv
 
 /**
  * Picks the fault for one request: the `x-mock-fault` header wins over a `mock-<fault>` model
- * name. `x-mock-fail-times` without a fault name means `fail-503`.
+ * name. `x-mock-fail-times` without a fault name means `fail-503`; with none of these, the
+ * provider's `fault` option (if set) applies.
  */
-export function selectMockFault(headers: IncomingHttpHeaders, model: string, route: string): FaultSelection {
+export function selectMockFault(
+  headers: IncomingHttpHeaders,
+  model: string,
+  route: string,
+  defaultFault?: string,
+): FaultSelection {
   const headerFault = header(headers, 'x-mock-fault')
   const failTimes = number(header(headers, 'x-mock-fail-times'))
   let text = headerFault
   if (text === undefined && model.startsWith('mock-') && parseMockFault(model.slice(5))) text = model.slice(5)
   if (text === undefined && failTimes !== undefined) text = 'fail-503'
+  text ??= defaultFault
   if (text === undefined) return { fault: undefined }
   const parsed = parseMockFault(text)
   if (!parsed) return { invalid: text }

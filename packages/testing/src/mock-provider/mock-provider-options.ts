@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../invalid-argument-error.js'
 import type { MockAwsCredentials } from '../providers/verify-sigv4.js'
+import { parseMockFault } from './mock-fault.js'
 import type { MockRateLimits } from './mock-rate-limits.js'
 
 /** A tool call the mock answers with, in every wire format's own shape. */
@@ -48,6 +49,11 @@ export interface MockProviderOptions {
   historySize?: number
   /** Limits per API key, answered with 429s and the provider's rate-limit headers. Default none. */
   rateLimits?: MockRateLimits
+  /**
+   * A fault (e.g. `fail-503`) for every request that asks for none, so a test can make a provider
+   * start failing mid-run with `configure({ fault })`. Default none.
+   */
+  fault?: string
   /** AWS keys whose SigV4 signatures Bedrock routes accept. Default: `MOCK_AWS_CREDENTIALS`. */
   awsCredentials?: MockAwsCredentials[]
 }
@@ -62,9 +68,9 @@ export const MOCK_AWS_CREDENTIALS: MockAwsCredentials = {
 }
 
 export type ResolvedMockProviderOptions = Required<
-  Omit<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits'>
+  Omit<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits' | 'fault'>
 > &
-  Pick<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits'>
+  Pick<MockProviderOptions, 'tokens' | 'reply' | 'toolCalls' | 'rateLimits' | 'fault'>
 
 function check(condition: boolean, field: string, message: string): void {
   if (!condition) throw new InvalidArgumentError(`${field} ${message}`, { field })
@@ -134,6 +140,12 @@ export function resolveMockProviderOptions(options: MockProviderOptions = {}): R
       )
     }
   }
+  check(
+    options.fault === undefined ||
+      (typeof options.fault === 'string' && parseMockFault(options.fault) !== undefined),
+    'fault',
+    'must be a fault name, e.g. fail-503',
+  )
   const awsCredentials = options.awsCredentials ?? [MOCK_AWS_CREDENTIALS]
   check(Array.isArray(awsCredentials), 'awsCredentials', 'must be an array')
   awsCredentials.forEach((credentials, index) => {
@@ -160,5 +172,6 @@ export function resolveMockProviderOptions(options: MockProviderOptions = {}): R
     maxStallMs: positiveInteger(options, 'maxStallMs', 60_000),
     historySize: positiveInteger(options, 'historySize', 100),
     rateLimits: options.rateLimits,
+    fault: options.fault,
   }
 }
