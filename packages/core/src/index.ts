@@ -31,8 +31,8 @@ export type {
   AzureProviderSettings,
   ClientBindingOptions,
   ClientOptions,
-  CloseSource,
   ClientProviderSettings,
+  CloseSource,
   ProviderSettings,
 } from './client/client-options.js'
 export type { LlmClient } from './client/create-client.js'
