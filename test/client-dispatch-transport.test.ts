@@ -66,6 +66,41 @@ describe('the dispatch transport', () => {
   })
 })
 
+/** A stream's exchange started on a controller that records pause / resume / abort. */
+function streamingExchange() {
+  const signal = {
+    aborted: false,
+    reason: undefined,
+    on: () => signal,
+    once: () => signal,
+    removeListener: () => signal,
+  }
+  const exchange = new HttpExchange(
+    signal as never,
+    { maxBytes: 1 << 20, provider: 'openai', stream: true },
+    { onAnswer() {}, onFailure() {} },
+  )
+  const calls: string[] = []
+  const controller = {
+    paused: false,
+    aborted: false,
+    reason: null,
+    pause() {
+      calls.push('pause')
+      this.paused = true
+    },
+    resume() {
+      calls.push('resume')
+      this.paused = false
+    },
+    abort() {
+      calls.push('abort')
+    },
+  }
+  exchange.onRequestStart(controller)
+  return { exchange, controller, calls }
+}
+
 describe('stream backpressure', () => {
   // One event is ~1 KiB; 16 MiB in all, far past what socket buffers hold.
   const chunkOf = (content: string, finish: string | null) =>
@@ -74,35 +109,7 @@ describe('stream backpressure', () => {
   const totalEvents = 16_384
 
   it('the handler pauses the socket while the reader is behind and resumes it as the reader takes', () => {
-    const exchange = new HttpExchange(
-      {
-        aborted: false,
-        reason: undefined,
-        on: () => exchange,
-        once: () => exchange,
-        removeListener: () => exchange,
-      } as never,
-      { maxBytes: 1 << 20, provider: 'openai', stream: true },
-      { onAnswer() {}, onFailure() {} },
-    )
-    const calls: string[] = []
-    const controller = {
-      paused: false,
-      aborted: false,
-      reason: null,
-      pause() {
-        calls.push('pause')
-        this.paused = true
-      },
-      resume() {
-        calls.push('resume')
-        this.paused = false
-      },
-      abort() {
-        calls.push('abort')
-      },
-    }
-    exchange.onRequestStart(controller)
+    const { exchange, controller, calls } = streamingExchange()
     exchange.onResponseStart(controller, 200, { 'content-type': 'text/event-stream' })
     const piece = Buffer.alloc(16 * 1024, 'a')
     for (let i = 0; i < 4; i++) exchange.onResponseData(controller, piece)
@@ -119,35 +126,7 @@ describe('stream backpressure', () => {
   })
 
   it('bytes handed to a waiting reader are not counted as queued', async () => {
-    const exchange = new HttpExchange(
-      {
-        aborted: false,
-        reason: undefined,
-        on: () => exchange,
-        once: () => exchange,
-        removeListener: () => exchange,
-      } as never,
-      { maxBytes: 1 << 20, provider: 'openai', stream: true },
-      { onAnswer() {}, onFailure() {} },
-    )
-    const calls: string[] = []
-    const controller = {
-      paused: false,
-      aborted: false,
-      reason: null,
-      pause() {
-        calls.push('pause')
-        this.paused = true
-      },
-      resume() {
-        calls.push('resume')
-        this.paused = false
-      },
-      abort() {
-        calls.push('abort')
-      },
-    }
-    exchange.onRequestStart(controller)
+    const { exchange, controller, calls } = streamingExchange()
     exchange.onResponseStart(controller, 200, {})
     const piece = Buffer.alloc(32 * 1024, 'a')
     for (let i = 0; i < 8; i++) {
