@@ -45,10 +45,9 @@ export interface LlmClient {
  */
 export const bindRequest: unique symbol = Symbol('llm-session.bindRequest')
 
-/** @internal */
+/** @internal Every client createClient makes can be bound so. */
 export function bindRequestClient(client: LlmClient, options: RequestBinding): LlmClient {
-  const bind = (client as { [bindRequest]?: (options: RequestBinding) => LlmClient })[bindRequest]
-  return bind === undefined ? client.with(options) : bind(options)
+  return (client as LlmClient & { [bindRequest](options: RequestBinding): LlmClient })[bindRequest](options)
 }
 
 const knownBindingOptions = new Set(['signal', 'headers', 'apiKey', 'session'])

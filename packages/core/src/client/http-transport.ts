@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import { ResponseParseError } from '../errors/errors.js'
 import type { ProviderHttpRequest } from '../providers/provider.js'
+import { loadUndici } from '../session/load-undici.js'
 import type { RequestSignal } from './call-control.js'
 
 type Controller = Dispatcher.DispatchController
@@ -234,7 +235,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[] | string[], resume: () => void): boolean {
     const controller = this.#controller as LegacyController
     controller.resumeSocket = resume
-    this.onResponseStart(controller, statusCode, parseRawHeaders(rawHeaders))
+    // Parsed as undici 7 parses them for its own handler API.
+    this.onResponseStart(controller, statusCode, loadUndici().util.parseHeaders(rawHeaders))
     return !controller.paused
   }
 
@@ -248,7 +250,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
-    this.#fail(error, false)
+    this.onResponseError(this.#controller!, error)
   }
 
   #tooLarge(): ResponseParseError {
@@ -296,18 +298,6 @@ class LegacyController implements Controller {
     this.reason = reason
     this.#abort(reason)
   }
-}
-
-/** Raw header pairs (`[name, value, …]`) as an object, as undici 7 gives the handler API. */
-function parseRawHeaders(raw: Buffer[] | string[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString().toLowerCase()
-    const value = raw[i + 1]!.toString()
-    const seen = out[name]
-    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
-  }
-  return out
 }
 
 /** Bytes a stream queues for a slow reader before the socket is paused (a Readable's default). */

@@ -491,21 +491,15 @@ async function runJsonCallAsync<K extends JsonKind>(
   const control = given ?? createCallControl(call.timeout, call.signals)
   const started = performance.now()
   try {
-    if (call.logger !== undefined)
-      return stampJson(call, await retryJson(call, control, request, kind), started)
-    let response: HttpResponse
-    try {
-      const built = buildJsonRequest(call, control, request, kind)
-      const sent = isPromise(built) ? await built : built
-      response = await sendChecked(call, control, sent, false)
-      return stampJson(
-        call,
-        { result: parseJsonAnswer(call, request, kind, response), response, attempts: 1 },
-        started,
-      )
-    } catch (error) {
-      return stampJson(call, await retryJson(call, control, request, kind, { error, started }), started)
-    }
+    let done: { result: JsonResult<K>; response: HttpResponse; attempts: number }
+    if (call.logger !== undefined) done = await retryJson(call, control, request, kind)
+    else
+      try {
+        done = { ...(await jsonAttempt(call, control, request, kind)), attempts: 1 }
+      } catch (error) {
+        done = await retryJson(call, control, request, kind, { error, started })
+      }
+    return stampJson(call, done, started)
   } catch (error) {
     throw scrubError(control.translate(error), call)
   } finally {
